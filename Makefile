@@ -1,0 +1,98 @@
+# Two commands do everything on a fresh machine (Python 3.11+, make, npm):
+#   make book   set up, execute every notebook with papermill, build _build/html
+#   make test   the same, plus unit tests, a strict build and a headless-browser check
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SETUP := $(VENV)/.setup-done
+MATHJAX := node_modules/mathjax/es5/tex-chtml.js
+STEMS := $(sort $(notdir $(basename $(wildcard notebooks/[0-9][0-9]_*.md))))
+EXECUTED := $(STEMS:%=_build/executed/%.ipynb)
+SRC := $(shell find src -name '*.py' -not -path '*/__pycache__/*')
+BOOK_PAGES := $(wildcard book/*) _config.yml _toc.yml
+JBFLAGS := -W -n --keep-going
+
+export ASSOCMEM_LEDGER_DIR := $(CURDIR)/_build/ledger
+export JUPYTER_PLATFORM_DIRS := 1
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: setup book test unit notebooks browser-check run lab lock lint clean help
+
+help:
+	@echo "make book | make test | make run NB=<stem> ARGS='-p name value' | make lab | make clean"
+
+# ---- set-up: runs once, again only when the pins change ---------------------------------
+$(SETUP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	$(BIN)/python -m pip install --disable-pip-version-check -q --no-deps --no-build-isolation -e .
+	@touch $@
+
+$(MATHJAX): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(SETUP) $(MATHJAX)
+
+# ---- notebooks: jupytext source -> staging copy -> papermill -> _build/executed -------------
+_build/executed/%.ipynb: notebooks/%.md $(SRC) $(SETUP)
+	@mkdir -p _build/staging _build/executed $(ASSOCMEM_LEDGER_DIR)
+	$(BIN)/jupytext --quiet --to ipynb -o _build/staging/$*.ipynb $<
+	$(BIN)/papermill --cwd notebooks -k python3 --no-progress-bar \
+		_build/staging/$*.ipynb _build/executed/$*.tmp.ipynb
+	@mv _build/executed/$*.tmp.ipynb $@
+
+notebooks: $(EXECUTED)
+
+# ---- the book: staged from executed notebooks + ledger, built strictly --------------------
+_build/html/index.html: $(EXECUTED) $(BOOK_PAGES) $(SRC) $(MATHJAX)
+	$(BIN)/python -m assocmem.bookbuild --executed _build/executed \
+		--ledger $(ASSOCMEM_LEDGER_DIR) --out _build/book_src --mathjax node_modules/mathjax/es5
+	rm -rf _build/html
+	$(BIN)/jupyter-book build _build/book_src --path-output . $(JBFLAGS)
+	@test -f $@
+
+book: setup _build/html/index.html
+	@echo "The book: $(CURDIR)/_build/html/index.html"
+
+# ---- tests -------------------------------------------------------------------------------
+lint: $(SETUP)
+	$(BIN)/ruff check src tests
+
+unit: $(SETUP)
+	$(BIN)/python -m pytest -q tests --ignore=tests/browser
+
+browser-check: book
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+		echo "installing Debian's chromium and chromium-driver for the browser check"; \
+		$$( [ $$(id -u) = 0 ] || echo sudo ) apt-get update -qq; \
+		$$( [ $$(id -u) = 0 ] || echo sudo ) apt-get install -y -qq chromium chromium-driver; }
+	$(BIN)/python -m pytest -q tests/browser
+
+test: setup lint unit book browser-check
+
+# ---- one notebook with other parameters ---------------------------------------------------
+run: setup
+	@test -n "$(NB)" || { echo "usage: make run NB=<notebook stem> ARGS=\"-p name value ...\""; \
+		echo "notebooks: $(STEMS)"; exit 2; }
+	@test -f notebooks/$(NB).md || { echo "no notebook notebooks/$(NB).md; choose from: $(STEMS)"; exit 2; }
+	@mkdir -p _build/executed/run/staging
+	$(BIN)/jupytext --quiet --to ipynb -o _build/executed/run/staging/$(NB).ipynb notebooks/$(NB).md
+	ASSOCMEM_LEDGER_DIR=$(CURDIR)/_build/executed/run/ledger $(BIN)/papermill --cwd notebooks \
+		-k python3 _build/executed/run/staging/$(NB).ipynb _build/executed/run/$(NB).ipynb $(ARGS)
+	@echo "executed notebook: $(CURDIR)/_build/executed/run/$(NB).ipynb"
+
+lab: setup
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-lab.txt
+	$(BIN)/jupyter lab notebooks
+
+# ---- maintenance --------------------------------------------------------------------------
+lock: $(SETUP)
+	$(BIN)/python -m assocmem.lock
+
+clean:
+	rm -rf _build

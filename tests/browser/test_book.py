@@ -1,0 +1,125 @@
+"""Open the built book in headless Chromium and check what a reader would see.
+
+Run by `make test` after the book is built (Debian's chromium and chromium-driver). Every page of
+the TOC must exist and load, every math element must be typeset by MathJax (no raw TeX left, no
+MathJax error), every image must load, and nothing may be fetched from outside the book.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+
+from assocmem.bookbuild import toc_files
+
+ROOT = Path(__file__).resolve().parents[2]
+HTML = ROOT / "_build" / "html"
+PAGES = toc_files(ROOT / "_toc.yml")
+RAW_TEX = re.compile(r"\\(frac|sum|max|min|log|operatorname|lVert|rVert|mathbb|begin|le|ge)\b|\$\$")
+
+PAGE_REPORT = """
+const done = arguments[arguments.length - 1];
+const ready = (window.MathJax && MathJax.startup && MathJax.startup.promise)
+    || Promise.resolve();
+ready.then(() => {
+  const math = [...document.querySelectorAll('.math')];
+  const untypeset = math.filter(m => !m.querySelector('mjx-container')).length;
+  const errors = document.querySelectorAll('mjx-merror').length;
+  const article = document.querySelector('article') || document.body;
+  const clone = article.cloneNode(true);
+  clone.querySelectorAll('pre, code, mjx-container, script, .math, .cell_output')
+       .forEach(e => e.remove());
+  const images = [...document.images].map(i => [i.src, i.complete && i.naturalWidth > 0]);
+  const resources = performance.getEntriesByType('resource').map(r => r.name);
+  done({title: document.title, math: math.length, untypeset, errors,
+        text: clone.innerText, images, resources,
+        mathjax: !!(window.MathJax && MathJax.version)});
+}).catch(e => done({error: String(e)}));
+"""
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not (HTML / "index.html").is_file():
+        pytest.fail(f"no built book at {HTML}; run `make book` first")
+    handler = functools.partial(QuietHandler, directory=str(HTML))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    binary, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (binary and driver):
+        pytest.fail("chromium and chromedriver are needed (Debian: chromium chromium-driver)")
+    options = Options()
+    options.binary_location = binary
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(flag)
+    chrome = webdriver.Chrome(service=Service(driver), options=options)
+    chrome.set_script_timeout(60)
+    chrome.set_page_load_timeout(60)
+    yield chrome
+    chrome.quit()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders(page, server, browser):
+    assert (HTML / f"{page}.html").is_file(), f"TOC page {page} was not built"
+    browser.get(f"{server}/{page}.html")
+    report = browser.execute_async_script(PAGE_REPORT)
+    assert "error" not in report, report.get("error")
+    assert "404" not in report["title"]
+    assert report["mathjax"] or report["math"] == 0, "the page has math but MathJax did not load"
+    assert report["untypeset"] == 0, f"{report['untypeset']} of {report['math']} math left as TeX"
+    assert report["errors"] == 0, "MathJax reported TeX errors"
+    raw = RAW_TEX.findall(report["text"])
+    assert not raw, f"raw TeX in the page text: {raw[:5]}"
+    broken = [src for src, ok in report["images"] if not ok]
+    assert not broken, f"broken images: {broken}"
+    outside = [r for r in report["resources"] if not r.startswith(server)]
+    assert not outside, f"resources fetched from outside the book: {outside}"
+
+
+@pytest.mark.browser
+def test_scorecard_links_to_checks(server, browser):
+    browser.get(f"{server}/book/scorecard.html")
+    links = browser.execute_script(
+        "return [...document.querySelectorAll('table a.reference')]"
+        ".map(a => [a.innerText, a.href])")
+    assert links, "the scorecard lists no claims"
+    for text, href in links:
+        target, _, anchor = href.partition("#")
+        browser.get(target)
+        assert anchor and browser.execute_script(
+            "return !!document.getElementById(arguments[0])", anchor), f"{text}: {href} broken"
+
+
+@pytest.mark.browser
+def test_notebook_pages_have_figures(server, browser):
+    for page in (p for p in PAGES if p.startswith("notebooks/")):
+        browser.get(f"{server}/{page}.html")
+        count = browser.execute_script(
+            "return document.querySelectorAll('.cell_output img').length")
+        assert count > 0, f"{page} shows no figure"
