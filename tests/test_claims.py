@@ -39,7 +39,7 @@ def test_a_failing_statement_that_must_hold_raises_after_recording(tmp_path):
 
 def test_bad_claims_are_refused(tmp_path):
     ledger = Ledger("01_x", tmp_path)
-    with pytest.raises(ValueError, match="counterexample"):
+    with pytest.raises(ClaimFailed, match="no counterexample"):
         ledger.statement("a", where="w", statement="s", holds=False, evidence="e",
                          corrected="s'", corrected_holds=True)
     with pytest.raises(ValueError, match="claim id"):

@@ -107,6 +107,9 @@ class Ledger:
         (the default), a statement that holds neither as printed nor corrected raises
         :class:`ClaimFailed` after it is recorded.
         """
+        if not holds and not counterexample:
+            raise ClaimFailed(f"{id} ({where}) failed its check, which no counterexample "
+                              f"explains: {evidence}")
         if holds:
             verdict = "holds"
         elif corrected and corrected_holds:

@@ -81,7 +81,8 @@ def distance_energy(x, patterns, chunk: int = DEFAULT_CHUNK) -> np.ndarray:
     """E(x) = -log sum_i exp(-||x - rho^i||^2), the proposed energy (Eq. 4).
 
     Evaluated as a running (online) LogSumExp over chunks of patterns, so no ``(queries, d)``
-    matrix is ever held.
+    matrix is ever held. The distances come from the norm expansion, so the absolute rounding
+    error is a few ulps of ``||x||^2 + max_i ||rho^i||^2`` (float64: ~1e-12 at norms ~100).
     """
     x, patterns = _as_inputs(x, patterns)
     q = x.reshape(-1, x.shape[-1])
@@ -138,3 +139,49 @@ def retrieval_update(x, patterns, beta: float = 1.0) -> np.ndarray:
     weights = np.exp(-beta * (d2 - d2.min(axis=-1, keepdims=True)))
     weights /= weights.sum(axis=-1, keepdims=True)
     return weights @ patterns
+
+
+def softmax_pattern_covariance(x, patterns, beta: float = 1.0) -> np.ndarray:
+    """Cov_p(rho) with p = softmax(beta M^T x): shape (..., n, n).
+
+    The Hessian of -LogSumExp(beta, M^T x) is -beta Cov_p(rho), and that of E_MCHN^beta is
+    I - beta Cov_p(rho); their eigenvalues decide (non-)convexity.
+    """
+    x, patterns = _as_inputs(x, patterns)
+    beta = check_float("beta", beta, low=0.0, low_open=True)
+    scores = beta * (x.astype(np.float64) @ patterns.T.astype(np.float64))
+    p = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    p /= p.sum(axis=-1, keepdims=True)
+    mean = p @ patterns
+    second = np.einsum("...d,di,dj->...ij", p, patterns, patterns)
+    return second - mean[..., :, None] * mean[..., None, :]
+
+
+def mchn_hessian_min_eigenvalue(x, patterns, beta: float = 1.0) -> np.ndarray:
+    """Smallest eigenvalue of the Hessian of E_MCHN^beta at x: 1 - beta lambda_max(Cov_p)."""
+    cov = softmax_pattern_covariance(x, patterns, beta)
+    return 1.0 - beta * np.linalg.eigvalsh(cov)[..., -1]
+
+
+def iterate_retrieval(x, patterns, beta: float = 1.0, steps: int = 200,
+                      tol: float = 1e-12) -> tuple[np.ndarray, int]:
+    """Apply :func:`retrieval_update` until no query moves more than ``tol``; return (x, steps)."""
+    x = np.asarray(x, dtype=np.float64)
+    for step in range(1, steps + 1):
+        new = retrieval_update(x, patterns, beta)
+        moved = np.abs(new - x).max()
+        x = new
+        if moved <= tol:
+            return x, step
+    return x, steps
+
+
+def separation_radius(patterns) -> float:
+    """Half the smallest distance between two patterns: balls of any smaller radius centred on
+    the patterns are pairwise disjoint (Assumption 3)."""
+    patterns = check_array("patterns", patterns, min_ndim=2)
+    if len(patterns) < 2:
+        raise ValueError("argument 'patterns' needs at least two patterns")
+    d2 = squared_distances(patterns, patterns)
+    np.fill_diagonal(d2, np.inf)
+    return 0.5 * float(np.sqrt(d2.min()))

@@ -22,3 +22,17 @@ def slack_histogram(ax: plt.Axes, slacks: dict[str, np.ndarray], *, title: str,
     ax.set_xlabel(xlabel)
     ax.set_yscale("log")
     ax.legend(fontsize=8)
+
+
+def energy_contours(ax: plt.Axes, energy, patterns: np.ndarray, *, title: str,
+                    extent: float = 3.0, steps: int = 161) -> None:
+    """Filled contours of a 2-D energy ``energy(points) -> values`` with the patterns marked."""
+    grid = np.linspace(-extent, extent, steps)
+    xx, yy = np.meshgrid(grid, grid)
+    values = energy(np.stack([xx, yy], axis=-1).reshape(-1, 2)).reshape(xx.shape)
+    filled = ax.contourf(xx, yy, values, levels=30, cmap="viridis")
+    ax.contour(xx, yy, values, levels=12, colors="white", linewidths=0.4, alpha=0.6)
+    ax.scatter(patterns[:, 0], patterns[:, 1], c="red", s=25, marker="x", label="patterns")
+    ax.set_title(title, fontsize=9)
+    ax.set_aspect("equal")
+    plt.colorbar(filled, ax=ax, shrink=0.8)
