@@ -39,8 +39,13 @@ def gpt2_counts(n_layer: int = 24, d_emb: int = 1024, n_ctx: int = 1024,
 def gpt2_transformers_counts(n_layer: int = 24, d_emb: int = 1024, n_head: int = 16,
                              n_ctx: int = 1024, vocab: int = 50257) -> dict[str, int]:
     """The same groups, counted on a real ``transformers.GPT2LMHeadModel`` (meta device)."""
+    import warnings
+
     import torch
-    from transformers import GPT2Config, GPT2LMHeadModel
+
+    with warnings.catch_warnings():  # transformers imports tqdm.auto, which warns without widgets
+        warnings.simplefilter("ignore")
+        from transformers import GPT2Config, GPT2LMHeadModel
 
     config = GPT2Config(n_layer=n_layer, n_embd=d_emb, n_head=n_head, n_positions=n_ctx,
                         vocab_size=vocab)

@@ -111,3 +111,15 @@ def log_z_bounds_corrected(n, d, r) -> tuple[np.ndarray, np.ndarray]:
     """
     upper = np.log(d) + log_ball_volume(n, r)
     return upper - np.asarray(r, dtype=float) ** 2, upper
+
+
+def patterns_for_unit_partition(n, exact: bool = True) -> np.ndarray:
+    """The number of patterns d at which Z_t = 1 with balls of the critical radius (Sec. 5).
+
+    ``exact=False`` uses the paper's route, Z_t ~ d V_n(r_c) (Eq. 13's upper bound, the step
+    behind Proposition 5); ``exact=True`` uses Z_t = d * mass(n, r_c). Returns log d.
+    """
+    n = check_array("n", n, min_ndim=0)
+    r = critical_radius(n)
+    log_one_ball = log_gaussian_ball_mass(n, r) if exact else log_ball_volume(n, r)
+    return -log_one_ball
