@@ -35,36 +35,41 @@ def log_ball_volume(n, r) -> np.ndarray:
         return 0.5 * n * np.log(np.pi) + n * np.log(r) - special.gammaln(0.5 * n + 1)
 
 
-def log_regularized_lower_gamma(a, x) -> np.ndarray:
+def log_regularized_lower_gamma(a, x, log_x=None) -> np.ndarray:
     """log P(a, x) without underflow, for a > 0 and x >= 0.
 
     Where scipy's P(a, x) is comfortably above the float64 floor it is used directly; elsewhere
     (x far below a) the series P(a, x) = x^a e^-x / Gamma(a+1) * sum_k x^k / ((a+1)...(a+k))
-    is summed in log space; its terms shrink geometrically there.
+    is summed in log space; its terms shrink geometrically there. ``log_x`` may be passed when
+    x itself underflows (x = r^2 for a tiny radius r).
     """
     a, x = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(x, dtype=float))
+    with np.errstate(divide="ignore"):
+        log_x = np.log(x) if log_x is None else np.broadcast_to(np.asarray(log_x, float), a.shape)
     out = np.full(a.shape, -np.inf)
     p = special.gammainc(a, x)
     direct = p > 1e-250
     out[direct] = np.log(p[direct])
-    series = ~direct & (x > 0)
+    series = ~direct & np.isfinite(log_x)
     if series.any():
-        aa, xx = a[series], x[series]
+        aa, xx, lx = a[series], x[series], log_x[series]
         log_term = np.zeros_like(aa)
         log_sum = np.zeros_like(aa)
         for k in range(1, 100_000):
-            log_term = log_term + np.log(xx) - np.log(aa + k)
+            log_term = log_term + lx - np.log(aa + k)
             log_sum = np.logaddexp(log_sum, log_term)
             if (log_term - log_sum < -40).all():
                 break
-        out[series] = aa * np.log(xx) - xx - special.gammaln(aa + 1) + log_sum
+        out[series] = aa * lx - xx - special.gammaln(aa + 1) + log_sum
     return out
 
 
 def log_gaussian_ball_mass(n, r) -> np.ndarray:
     """log of int_{||y|| < r} exp(-||y||^2) dy over R^n  (Eq. 12, App. D.2), exactly."""
     n, r = _n_r(n, r)
-    return 0.5 * n * np.log(np.pi) + log_regularized_lower_gamma(0.5 * n, r**2)
+    with np.errstate(divide="ignore"):
+        log_r2 = 2 * np.log(r)
+    return 0.5 * n * np.log(np.pi) + log_regularized_lower_gamma(0.5 * n, r**2, log_r2)
 
 
 def log_paper_ball_mass(n, r) -> np.ndarray:
@@ -105,7 +110,7 @@ def log_z_bounds_printed(n, d, r) -> tuple[np.ndarray, np.ndarray]:
 
 
 def log_z_bounds_corrected(n, d, r) -> tuple[np.ndarray, np.ndarray]:
-    """The bounds that do hold for the exact Z_t = d * mass(n, r): (log d V_n(r) - r^2, log d V_n(r)).
+    """Bounds that hold for the exact Z_t = d mass(n, r): (log d V_n(r) - r^2, log d V_n(r)).
 
     On the ball exp(-||y||^2) lies between exp(-r^2) and 1.
     """
