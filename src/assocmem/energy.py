@@ -81,18 +81,30 @@ def distance_energy(x, patterns, chunk: int = DEFAULT_CHUNK) -> np.ndarray:
     """E(x) = -log sum_i exp(-||x - rho^i||^2), the proposed energy (Eq. 4).
 
     Evaluated as a running (online) LogSumExp over chunks of patterns, so no ``(queries, d)``
-    matrix is ever held. The distances come from the norm expansion, so the absolute rounding
-    error is a few ulps of ``||x||^2 + max_i ||rho^i||^2`` (float64: ~1e-12 at norms ~100).
+    matrix is ever held. Each chunk's negated squared distances come out of one matrix product
+    of augmented rows, ``[x, 1, ||x||^2] . [2 rho, -||rho||^2, -1]``, then are exponentiated in
+    place. Being a norm expansion, the absolute rounding error is a few ulps of
+    ``||x||^2 + max_i ||rho^i||^2`` (float64: ~1e-12 at norms ~100).
     """
     x, patterns = _as_inputs(x, patterns)
     q = x.reshape(-1, x.shape[-1])
-    q_sq = np.einsum("ij,ij->i", q, q)
+    q_aug = np.empty((len(q), q.shape[1] + 2), dtype=q.dtype)
+    q_aug[:, :-2], q_aug[:, -2], q_aug[:, -1] = q, 1.0, np.einsum("ij,ij->i", q, q)
     top = np.full(len(q), -np.inf, dtype=np.float64)  # running max of -d2
     total = np.zeros(len(q), dtype=np.float64)  # running sum of exp(-d2 - top)
+    buf = np.empty((len(q), min(chunk, len(patterns))), dtype=q.dtype)
+    block_aug = np.empty((buf.shape[1], q_aug.shape[1]), dtype=q.dtype)
     for block in _chunks(patterns, chunk):
-        neg = -_sq_dist(q, q_sq, block)
+        width = len(block)
+        b_aug, neg = block_aug[:width], buf[:, :width]
+        np.multiply(block, 2.0, out=b_aug[:, :-2])
+        b_aug[:, -2], b_aug[:, -1] = -np.einsum("ij,ij->i", block, block), -1.0
+        np.matmul(q_aug, b_aug.T, out=neg)  # -||x - rho||^2
+        np.minimum(neg, 0.0, out=neg)
         new_top = np.maximum(top, neg.max(axis=1))
-        total = total * np.exp(top - new_top) + np.exp(neg - new_top[:, None]).sum(axis=1)
+        neg -= new_top[:, None].astype(neg.dtype)
+        np.exp(neg, out=neg)
+        total = total * np.exp(top - new_top) + neg.sum(axis=1, dtype=np.float64)
         top = new_top
     return (-(top + np.log(total))).reshape(x.shape[:-1])
 

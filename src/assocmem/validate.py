@@ -49,8 +49,11 @@ def check_choice(name: str, value, allowed: Iterable) -> object:
 
 
 def check_array(name: str, value, *, min_ndim: int = 1, allow_empty: bool = False) -> np.ndarray:
-    """Return ``value`` as a float64 array, raising ValueError for NaN, wrong rank or emptiness."""
-    arr = np.asarray(value, dtype=np.float64)
+    """Return ``value`` as a float array (float32 stays float32, anything else becomes float64,
+    without copying when it already is), raising ValueError for NaN, wrong rank or emptiness."""
+    arr = np.asarray(value)
+    if arr.dtype != np.float32:
+        arr = arr.astype(np.float64, copy=False)
     if arr.ndim < min_ndim:
         raise ValueError(f"argument {name!r} must have at least {min_ndim} dimension(s); "
                          f"got shape {arr.shape}")
