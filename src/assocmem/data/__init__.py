@@ -1,0 +1,15 @@
+"""Data for the experiments: the question-formation grammar and loaders."""
+
+import os
+from pathlib import Path
+
+
+def data_dir() -> Path | None:
+    """``$ASSOCMEM_DATA_DIR`` as a Path when it is set and exists, else None."""
+    value = os.environ.get("ASSOCMEM_DATA_DIR")
+    if not value:
+        return None
+    path = Path(value)
+    if not path.is_dir():
+        raise FileNotFoundError(f"ASSOCMEM_DATA_DIR={value!r} is not a directory")
+    return path

@@ -1,0 +1,79 @@
+"""Training data for :mod:`assocmem.train`: each task builds a dataset that draws training
+batches from a ``torch.Generator`` (so a checkpointed generator state is the data position) and
+yields a fixed sequence of validation batches.
+
+Tasks:
+
+- ``question_formation``: examples ``<bos> SOURCE marker OUTPUT <eos>`` sampled from the grammar
+  of :mod:`assocmem.data.question_formation`; the loss covers every token after ``<bos>``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from assocmem.data import question_formation as qf
+
+IGNORE = -100
+SPECIALS = ("<pad>", "<bos>", "<eos>")
+
+
+@dataclass
+class SequenceDataset:
+    """Variable-length token sequences, padded per batch."""
+
+    train: list[torch.Tensor]
+    val: list[torch.Tensor]
+    vocab: list[str]
+    max_len: int
+
+    @property
+    def vocab_size(self) -> int:
+        return len(self.vocab)
+
+    def _pad(self, seqs: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
+        width = max(len(s) for s in seqs) - 1
+        inputs = torch.zeros(len(seqs), width, dtype=torch.long)  # <pad> = 0
+        targets = torch.full((len(seqs), width), IGNORE, dtype=torch.long)
+        for row, seq in enumerate(seqs):
+            inputs[row, : len(seq) - 1] = seq[:-1]
+            targets[row, : len(seq) - 1] = seq[1:]
+        return inputs, targets
+
+    def train_batch(self, batch: int, generator: torch.Generator):
+        index = torch.randint(len(self.train), (batch,), generator=generator)
+        return self._pad([self.train[i] for i in index.tolist()])
+
+    def val_batches(self, batch: int, count: int):
+        for start in range(0, min(len(self.val), batch * count), batch):
+            yield self._pad(self.val[start:start + batch])
+
+    def encode(self, tokens: list[str]) -> torch.Tensor:
+        ids = {w: i for i, w in enumerate(self.vocab)}
+        return torch.tensor([ids["<bos>"], *(ids[t] for t in tokens), ids["<eos>"]])
+
+
+def question_formation(n_train: int = 20_000, n_val: int = 500, p_quest: float = 0.5,
+                       data_seed: int = 0, **_) -> SequenceDataset:
+    """Examples from the question-formation grammar (training and validation sets disjoint
+    draws from the same distribution, fixed by ``data_seed``)."""
+    if n_train < 1 or n_val < 1:
+        raise ValueError(f"arguments 'n_train' and 'n_val' must be >= 1; got {n_train}, {n_val}")
+    rng = np.random.default_rng(data_seed)
+    data = SequenceDataset([], [], [*SPECIALS, *qf.terminals()], max_len=64)
+    data.train = [data.encode(ex) for ex in qf.generate(n_train, rng, p_quest)]
+    data.val = [data.encode(ex) for ex in qf.generate(n_val, rng, p_quest)]
+    return data
+
+
+TASKS = {"question_formation": question_formation}
+
+
+def build(task: str, seed: int = 0, **args):
+    """The dataset of ``task`` (``seed`` is the training seed; data have their own seeds)."""
+    if task not in TASKS:
+        raise ValueError(f"argument 'task' must be one of {sorted(TASKS)}; got {task!r}")
+    return TASKS[task](**args)

@@ -1,0 +1,103 @@
+"""An OpenELM-style decoder (Mehta et al., 2024), used in Section 6.3.
+
+Pre-norm RMSNorm blocks; grouped-query attention with per-layer query and KV heads, RMSNorm on
+queries and keys, rotary positions; a SwiGLU feed-forward of per-layer width; no biases; tied
+input and output embeddings. The per-layer shapes come from :class:`assocmem.params.OpenELMConfig`,
+so the parameter count equals :func:`assocmem.params.openelm_counts` for the same configuration.
+Attention runs through ``scaled_dot_product_attention`` (flash kernels on a GPU).
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from assocmem.params import OpenELMConfig
+
+
+def rope_tables(length: int, head_dim: int, base: float = 10000.0):
+    inv = 1.0 / base ** (torch.arange(0, head_dim, 2, dtype=torch.float32) / head_dim)
+    angles = torch.outer(torch.arange(length, dtype=torch.float32), inv)
+    return torch.cos(angles), torch.sin(angles)
+
+
+def apply_rope(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+    """Rotate pairs (first half, second half) of the last dimension of x (batch, heads, t, dim)."""
+    half = x.shape[-1] // 2
+    x1, x2 = x[..., :half], x[..., half:]
+    cos, sin = cos[: x.shape[-2]].to(x.dtype), sin[: x.shape[-2]].to(x.dtype)
+    return torch.cat([x1 * cos - x2 * sin, x1 * sin + x2 * cos], dim=-1)
+
+
+class Attention(nn.Module):
+    def __init__(self, dim: int, q_heads: int, kv_heads: int, head_dim: int, dropout: float):
+        super().__init__()
+        self.q_heads, self.kv_heads = q_heads, kv_heads
+        self.head_dim, self.dropout = head_dim, dropout
+        self.qkv = nn.Linear(dim, (q_heads + 2 * kv_heads) * head_dim, bias=False)
+        self.out = nn.Linear(q_heads * head_dim, dim, bias=False)
+        self.q_norm = nn.RMSNorm(head_dim, eps=1e-6)
+        self.k_norm = nn.RMSNorm(head_dim, eps=1e-6)
+
+    def forward(self, x, cos, sin):
+        b, t, _ = x.shape
+        qkv = self.qkv(x).view(b, t, self.q_heads + 2 * self.kv_heads, self.head_dim)
+        q, k, v = qkv.split([self.q_heads, self.kv_heads, self.kv_heads], dim=2)
+        q = apply_rope(self.q_norm(q).transpose(1, 2), cos, sin)
+        k = apply_rope(self.k_norm(k).transpose(1, 2), cos, sin)
+        y = F.scaled_dot_product_attention(q, k, v.transpose(1, 2), is_causal=True,
+                                           dropout_p=self.dropout if self.training else 0.0,
+                                           enable_gqa=self.q_heads != self.kv_heads)
+        return self.out(y.transpose(1, 2).reshape(b, t, self.q_heads * self.head_dim))
+
+
+class SwiGLU(nn.Module):
+    def __init__(self, dim: int, hidden: int):
+        super().__init__()
+        self.up = nn.Linear(dim, 2 * hidden, bias=False)
+        self.down = nn.Linear(hidden, dim, bias=False)
+
+    def forward(self, x):
+        gate, value = self.up(x).chunk(2, dim=-1)
+        return self.down(F.silu(gate) * value)
+
+
+class Block(nn.Module):
+    def __init__(self, dim, q_heads, kv_heads, head_dim, ffn, dropout):
+        super().__init__()
+        self.attn_norm, self.ffn_norm = nn.RMSNorm(dim, eps=1e-6), nn.RMSNorm(dim, eps=1e-6)
+        self.attn = Attention(dim, q_heads, kv_heads, head_dim, dropout)
+        self.ffn = SwiGLU(dim, ffn)
+        self.drop = nn.Dropout(dropout)
+
+    def forward(self, x, cos, sin):
+        x = x + self.drop(self.attn(self.attn_norm(x), cos, sin))
+        return x + self.drop(self.ffn(self.ffn_norm(x)))
+
+
+class OpenELM(nn.Module):
+    def __init__(self, cfg: OpenELMConfig, dropout: float = 0.1, init_std: float = 0.02):
+        super().__init__()
+        self.cfg = cfg
+        self.embed = nn.Embedding(cfg.vocab_size, cfg.model_dim)
+        self.drop = nn.Dropout(dropout)
+        self.blocks = nn.ModuleList(
+            Block(cfg.model_dim, q, kv, cfg.head_dim, ffn, dropout)
+            for q, kv, ffn in zip(cfg.query_heads, cfg.kv_heads, cfg.ffn_dims, strict=True))
+        self.norm = nn.RMSNorm(cfg.model_dim, eps=1e-6)
+        cos, sin = rope_tables(cfg.max_context, cfg.head_dim)
+        self.register_buffer("cos", cos, persistent=False)
+        self.register_buffer("sin", sin, persistent=False)
+        for module in self.modules():
+            if isinstance(module, nn.Linear | nn.Embedding):
+                nn.init.normal_(module.weight, std=init_std)
+
+    def forward(self, idx: torch.Tensor) -> torch.Tensor:
+        if idx.shape[1] > self.cfg.max_context:
+            raise ValueError(f"sequence length {idx.shape[1]} exceeds max_context "
+                             f"{self.cfg.max_context}")
+        x = self.drop(self.embed(idx))
+        for block in self.blocks:
+            x = block(x, self.cos, self.sin)
+        return F.linear(self.norm(x), self.embed.weight)  # tied output layer
