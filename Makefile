@@ -17,6 +17,8 @@ BOOK_PAGES := $(wildcard book/*) _config.yml _toc.yml
 JBFLAGS := -W -n --keep-going
 
 export ASSOCMEM_LEDGER_DIR := $(CURDIR)/_build/ledger
+# Reference data beside the project (CI and development); chapters fall back without it.
+export ASSOCMEM_DATA_DIR ?= $(if $(wildcard ../shared/data),$(abspath ../shared/data),)
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 

@@ -77,3 +77,27 @@ def build(task: str, seed: int = 0, **args):
     if task not in TASKS:
         raise ValueError(f"argument 'task' must be one of {sorted(TASKS)}; got {task!r}")
     return TASKS[task](**args)
+
+
+def question_formation_accuracy(model, data: SequenceDataset, pairs: list[tuple[str, str]],
+                                device: str = "cpu") -> dict[str, float]:
+    """Greedy-decode the output of every ``(SOURCE, TARGET)`` pair (McCoy format) and score it:
+    exact match of the whole output and of its first word, separately for decl and quest."""
+    from assocmem.generation import greedy_complete
+
+    ids = {w: i for i, w in enumerate(data.vocab)}
+    prefixes = [[ids["<bos>"], *(ids[t] for t in source.split())] for source, _ in pairs]
+    longest = max(len(target.split()) for _, target in pairs)
+    outputs = greedy_complete(model, prefixes, longest + 1, stop_id=ids["<eos>"], device=device)
+    scores = {}
+    for marker in qf.MARKERS:
+        rows = [(out, target.split()) for (source, target), out in zip(pairs, outputs, strict=True)
+                if source.endswith(marker)]
+        if rows:
+            words = [[data.vocab[i] for i in out] for out, _ in rows]
+            scores[f"{marker} exact"] = float(np.mean([w == t for w, (_, t) in
+                                                        zip(words, rows, strict=True)]))
+            scores[f"{marker} first word"] = float(np.mean([w[:1] == t[:1] for w, (_, t) in
+                                                             zip(words, rows, strict=True)]))
+            scores[f"{marker} count"] = len(rows)
+    return scores

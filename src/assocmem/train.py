@@ -104,7 +104,7 @@ _QF_PAPER = dict(task="question_formation", task_args={"n_train": 100_000, "n_va
                  eval_every=2_000, log_every=100, checkpoint_every=5_000)
 _QF_CPU = dict(task="question_formation", task_args={"n_train": 20_000, "n_val": 500},
                model="vanilla", dropout=0.0, lr=2e-3, eps=1e-7, warmup_steps=100,
-               decay="cosine", min_lr_ratio=0.05, batch_size=32, micro_batch=32, steps=1_200,
+               decay="cosine", min_lr_ratio=0.05, batch_size=32, micro_batch=32, steps=1_000,
                eval_every=100, log_every=20, checkpoint_every=200)
 PRESETS: dict[str, dict] = {
     "tiny": dict(task="question_formation", task_args={"n_train": 500, "n_val": 64},
@@ -399,3 +399,18 @@ def main(argv=None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def load_run(out_dir: Path, device: str = "cpu"):
+    """(model, config, dataset) of a finished or checkpointed run, the model in eval mode."""
+    out_dir = Path(out_dir)
+    if not (out_dir / "checkpoint.pt").exists():
+        raise FileNotFoundError(f"no checkpoint in {out_dir}")
+    fields = json.loads((out_dir / "config.json").read_text())
+    fields["betas"] = tuple(fields["betas"])
+    cfg = TrainConfig(**fields)
+    data = datasets.build(cfg.task, seed=cfg.seed, **cfg.task_args)
+    model = build_model(cfg, data.vocab_size, data.max_len)
+    state = torch.load(out_dir / "checkpoint.pt", map_location=device, weights_only=True)
+    model.load_state_dict(state["model"])
+    return model.to(device).eval(), cfg, data

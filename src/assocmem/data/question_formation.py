@@ -211,3 +211,22 @@ def entropy_rate(p_quest: float = 0.5, bos_eos: bool = True) -> dict[str, float]
     tokens = 2 * length + 1 + (1 if bos_eos else 0)  # a question has as many tokens as its source
     return {"sentence entropy": h_sentence, "marker entropy": h_marker,
             "expected tokens": tokens, "nats per token": (h_sentence + h_marker) / tokens}
+
+
+def log_probability(declarative: str) -> float:
+    """log P(sentence) under the grammar, summed over its parse trees (-inf if ungrammatical)."""
+
+    def tree_log_prob(node) -> float:
+        if isinstance(node, str):
+            return 0.0
+        symbol, kids = node
+        rhs = tuple(k if isinstance(k, str) else k[0] for k in kids)
+        p = next(p for p, r in _probabilities(symbol) if r == rhs)
+        return math.log(p) + sum(tree_log_prob(k) for k in kids)
+
+    trees = _parses(_tokens(declarative))
+    if not trees:
+        return -math.inf
+    logs = [tree_log_prob(t) for t in trees]
+    top = max(logs)
+    return top + math.log(sum(math.exp(v - top) for v in logs))
