@@ -53,14 +53,17 @@ class Attention(nn.Module):
 
 
 class SwiGLU(nn.Module):
+    """down(silu(gate(x)) * up(x)); two projections rather than one fused and split, which
+    keeps both halves contiguous (measurably faster on the CPU)."""
+
     def __init__(self, dim: int, hidden: int):
         super().__init__()
-        self.up = nn.Linear(dim, 2 * hidden, bias=False)
+        self.gate = nn.Linear(dim, hidden, bias=False)
+        self.up = nn.Linear(dim, hidden, bias=False)
         self.down = nn.Linear(hidden, dim, bias=False)
 
     def forward(self, x):
-        gate, value = self.up(x).chunk(2, dim=-1)
-        return self.down(F.silu(gate) * value)
+        return self.down(F.silu(self.gate(x)) * self.up(x))
 
 
 class Block(nn.Module):
