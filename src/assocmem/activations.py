@@ -1,0 +1,162 @@
+"""Section 6.1: final-position activations of a pretrained transformer over many text chunks,
+and the exact distance of each activation to its nearest other activation.
+
+Models are loaded with ``from_pretrained`` by name or local path; nothing is downloaded when the
+machine is offline (a clear error says what would have been fetched). Activations are cached on
+disk in parts, so an interrupted extraction resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from assocmem.validate import check_int
+
+
+def load_pretrained(name_or_path: str):
+    """(tokenizer, model) from a local path, or by name from the local Hugging Face cache.
+
+    With ``HF_HUB_OFFLINE=1`` (as in the book build) a name missing from the cache fails at once
+    with an error that says what would be downloaded.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from transformers import AutoModel, AutoTokenizer
+    local = Path(name_or_path).is_dir()
+    offline = os.environ.get("HF_HUB_OFFLINE") == "1"
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(name_or_path, local_files_only=offline)
+        model = AutoModel.from_pretrained(name_or_path, local_files_only=offline)
+    except OSError as error:
+        if local:
+            raise
+        raise RuntimeError(
+            f"model {name_or_path!r} is not available offline: it would be downloaded from the "
+            f"Hugging Face Hub (weights and tokenizer, e.g. about 1.4 GB for 'gpt2-medium'). "
+            f"Pass a local directory instead, or run where the Hub can be reached.") from error
+    return tokenizer, model.eval()
+
+
+def token_stream(tokenizer, documents: list[str], max_tokens: int) -> np.ndarray:
+    """The documents' token ids, concatenated (no special tokens), up to ``max_tokens``."""
+    ids: list[int] = []
+    for doc in documents:
+        for start in range(0, len(doc), 200_000):  # tokenizers are happier with pieces
+            ids.extend(tokenizer(doc[start:start + 200_000], add_special_tokens=False)["input_ids"])
+            if len(ids) >= max_tokens:
+                return np.asarray(ids[:max_tokens], dtype=np.int64)
+    return np.asarray(ids, dtype=np.int64)
+
+
+@torch.no_grad()
+def extract_activations(model_name: str, documents: list[str], n_chunks: int, chunk_tokens: int,
+                        cache_dir: Path, batch_size: int = 32, seed: int = 0,
+                        device: str = "cpu", part_size: int = 512, progress: bool = True):
+    """Last-layer activations at the final position of ``n_chunks`` random ``chunk_tokens``-token
+    windows of the corpus: an array (n_chunks, d_emb), and the extraction's tokens/s (None when
+    everything came from the cache)."""
+    n_chunks = check_int("n_chunks", n_chunks, low=2)
+    chunk_tokens = check_int("chunk_tokens", chunk_tokens, low=1)
+    key = hashlib.sha256(json.dumps([model_name, n_chunks, chunk_tokens, seed,
+                                     sum(len(d) for d in documents)]).encode()).hexdigest()[:12]
+    folder = Path(cache_dir) / f"activations-{key}"
+    final = folder / "activations.npy"
+    if final.exists():
+        return np.load(final), None
+    tokenizer, model = load_pretrained(model_name)
+    model.to(device)
+    limit = getattr(model.config, "max_position_embeddings", None)
+    if limit is not None and chunk_tokens > limit:
+        raise ValueError(f"argument 'chunk_tokens' ({chunk_tokens}) exceeds the model's "
+                         f"{limit} positions")
+    stream = token_stream(tokenizer, documents, max_tokens=50_000_000)
+    if len(stream) <= chunk_tokens:
+        raise ValueError(f"the corpus has {len(stream)} tokens, too few for chunks of "
+                         f"{chunk_tokens}")
+    starts = np.random.default_rng(seed).integers(0, len(stream) - chunk_tokens, size=n_chunks)
+    folder.mkdir(parents=True, exist_ok=True)
+    parts, processed, start_time = [], 0, time.perf_counter()
+    bar = tqdm(total=n_chunks, desc="activations", disable=not progress, mininterval=10)
+    for p, lo in enumerate(range(0, n_chunks, part_size)):
+        path = folder / f"part-{p:05d}.npy"
+        if path.exists():
+            parts.append(np.load(path))
+        else:
+            rows = []
+            for b in range(lo, min(lo + part_size, n_chunks), batch_size):
+                window = starts[b:min(b + batch_size, lo + part_size, n_chunks)]
+                ids = torch.from_numpy(np.stack([stream[s:s + chunk_tokens] for s in window]))
+                hidden = model(input_ids=ids.to(device)).last_hidden_state[:, -1]
+                rows.append(hidden.float().cpu().numpy())
+                processed += ids.numel()
+            parts.append(np.concatenate(rows))
+            np.save(path, parts[-1])
+        bar.update(len(parts[-1]))
+    bar.close()
+    activations = np.concatenate(parts)
+    np.save(final, activations)
+    elapsed = time.perf_counter() - start_time
+    return activations, (processed / elapsed if processed else None)
+
+
+def nearest_neighbor_distances(X, query_block: int = 2048, base_block: int = 16384,
+                               candidates: int = 8) -> np.ndarray:
+    """Exact L2 distance from every row of X (M, dim) to its nearest *other* row.
+
+    Candidates are found with the float32 norm expansion ||a||^2 + ||b||^2 - 2 a.b in blocks
+    (bounded memory), then the distance to each of the ``candidates`` best is recomputed
+    directly in float64, which keeps the digits that the expansion loses for near-duplicates.
+    A row whose answer the expansion's rounding could have changed is redone by float64 brute
+    force, so the result is exact in every case.
+    """
+    X = np.ascontiguousarray(np.asarray(X, dtype=np.float32))
+    if X.ndim != 2 or len(X) < 2:
+        raise ValueError(f"argument 'X' must have shape (M >= 2, dim); got {X.shape}")
+    if not np.isfinite(X).all():
+        raise ValueError("argument 'X' must be finite")
+    m = len(X)
+    k = min(candidates, m - 1)
+    xt = torch.from_numpy(X)
+    sq = (xt.double() ** 2).sum(1).float()
+    top_val = torch.full((m, k), float("inf"))
+    top_idx = torch.zeros((m, k), dtype=torch.long)
+    for qs in range(0, m, query_block):
+        q = xt[qs:qs + query_block]
+        best_v, best_i = top_val[qs:qs + len(q)], top_idx[qs:qs + len(q)]
+        for bs in range(0, m, base_block):
+            d2 = torch.addmm(sq[qs:qs + len(q), None] + sq[None, bs:bs + base_block], q,
+                             xt[bs:bs + base_block].T, alpha=-2.0)
+            lo, hi = max(qs, bs), min(qs + len(q), bs + d2.shape[1])
+            if lo < hi:  # the blocks share rows: a point is not its own neighbour
+                overlap = torch.arange(lo, hi)
+                d2[overlap - qs, overlap - bs] = float("inf")
+            vals, idx = torch.cat([best_v, d2], 1), torch.cat(
+                [best_i, torch.arange(bs, bs + d2.shape[1]).expand(len(q), -1)], 1)
+            best_v, pick = vals.topk(k, dim=1, largest=False)
+            best_i = idx.gather(1, pick)
+        top_val[qs:qs + len(q)], top_idx[qs:qs + len(q)] = best_v, best_i
+    x64 = X.astype(np.float64)
+    cand = top_idx.numpy()
+    exact = np.empty(m)
+    for s in range(0, m, query_block):
+        diff = x64[s:s + query_block, None, :] - x64[cand[s:s + query_block]]
+        exact[s:s + query_block] = np.sqrt((diff**2).sum(-1).min(1))
+    # certify: the k-th approximate distance must exceed the answer by more than the rounding
+    slack = 8 * np.finfo(np.float32).eps * (sq.numpy() + sq.numpy().max())
+    kth = top_val[:, -1].numpy().astype(np.float64)
+    unsure = np.flatnonzero((k < m - 1) & (exact**2 > kth - 2 * slack))
+    for i in unsure:
+        d2 = ((x64 - x64[i]) ** 2).sum(1)
+        d2[i] = np.inf
+        exact[i] = np.sqrt(d2.min())
+    return exact

