@@ -68,3 +68,25 @@ def resolve_corpus(path: str | Path | None = None) -> Corpus:
     if root is not None and (root / "gutenberg").is_dir():
         return load_text_dir(root / "gutenberg")
     return fallback_corpus()
+
+
+def load_openwebtext(max_documents: int | None = None) -> Corpus:
+    """OpenWebText through the `datasets` package (the paper preset of Section 6.1).
+
+    Never downloads silently in the book: offline, or without the package, it fails at once and
+    says what it would fetch.
+    """
+    try:
+        import datasets
+    except ImportError as error:
+        raise RuntimeError("the paper preset reads OpenWebText with the `datasets` package "
+                           "(pip install datasets), which would then download the corpus "
+                           "(8,013,769 documents, tens of GB) from the Hugging Face Hub") from error
+    try:
+        split = "train" if max_documents is None else f"train[:{max_documents}]"
+        texts = datasets.load_dataset("openwebtext", split=split)["text"]
+    except Exception as error:  # offline: the datasets library raises several kinds
+        raise RuntimeError("OpenWebText is not available offline: load_dataset('openwebtext') "
+                           "would download 8,013,769 documents (tens of GB) from the Hugging "
+                           "Face Hub. Use preset 'cpu' or pass corpus_path.") from error
+    return Corpus("OpenWebText", list(texts))
