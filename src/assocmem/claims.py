@@ -14,10 +14,11 @@ The ledger directory is ``$ASSOCMEM_LEDGER_DIR`` when set (the Makefile sets it)
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from assocmem.paths import project_path
 
 VERDICTS = (
     "holds",
@@ -71,14 +72,7 @@ class Claim:
 
 def default_ledger_dir() -> Path:
     """``$ASSOCMEM_LEDGER_DIR``, else ``_build/ledger`` at the project root above the cwd."""
-    env = os.environ.get("ASSOCMEM_LEDGER_DIR")
-    if env:
-        return Path(env)
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / "_toc.yml").is_file():
-            return folder / "_build" / "ledger"
-    return here / "_build" / "ledger"
+    return project_path("ASSOCMEM_LEDGER_DIR", "_build", "ledger")
 
 
 @dataclass

@@ -22,6 +22,7 @@ import math
 import os
 import random
 import sys
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,7 @@ from tqdm import tqdm
 from assocmem import datasets
 from assocmem.models import OpenELM, VanillaTransformer
 from assocmem.params import OpenELMConfig
+from assocmem.paths import project_path
 
 IGNORE = -100
 
@@ -272,7 +274,7 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = True, progress: bool =
         chunks = range(0, per_rank, micro)
         for i, lo in enumerate(chunks):
             sync = i == len(chunks) - 1 or not distributed
-            context = net.no_sync() if distributed and not sync else _nullcontext()
+            context = net.no_sync() if distributed and not sync else nullcontext()
             with context:
                 part = loss_sum(inputs[lo:lo + micro], targets[lo:lo + micro])
                 (part * world / tokens).backward()  # DDP averages over ranks
@@ -307,14 +309,6 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = True, progress: bool =
     return out_dir
 
 
-class _nullcontext:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
-
-
 @torch.no_grad()
 def evaluate(model, data, cfg: TrainConfig, device, autocast) -> float:
     """Mean per-token loss over the first ``eval_batches`` validation batches (no RNG used)."""
@@ -332,14 +326,7 @@ def evaluate(model, data, cfg: TrainConfig, device, autocast) -> float:
 
 def runs_root() -> Path:
     """``$ASSOCMEM_RUNS_DIR``, else ``runs/`` at the project root above the working directory."""
-    env = os.environ.get("ASSOCMEM_RUNS_DIR")
-    if env:
-        return Path(env)
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents):
-        if (folder / "_toc.yml").is_file():
-            return folder / "runs"
-    return here / "runs"
+    return project_path("ASSOCMEM_RUNS_DIR", "runs")
 
 
 def cached_train(cfg: TrainConfig, root: Path | None = None, progress: bool = True) -> Path:
