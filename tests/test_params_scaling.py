@@ -56,3 +56,13 @@ def test_chinchilla():
         chinchilla_loss(0, 1, hoffmann)
     with pytest.raises(ValueError, match="'z'"):
         prop4_loss(0.0)
+
+
+def test_exact_line_model_refutes_the_floor():
+    from assocmem.scaling import exact_line_model
+
+    small = exact_line_model(0.05, 2, 6.0)
+    assert small["L exact"] < 1 < small["log Z_t + 1/Z_t"]
+    assert small["Z_t"] == pytest.approx(3 * np.sqrt(np.pi) * __import__("scipy").special.erf(0.05))
+    with pytest.raises(ValueError, match="spacing"):
+        exact_line_model(1.0, 2, 1.5)

@@ -11,6 +11,7 @@ from assocmem.partition import (
     critical_radius,
     log_ball_volume,
     log_gaussian_ball_mass,
+    log_gaussian_ball_mass_mpmath,
     log_lower_gamma,
     log_paper_ball_mass,
     log_regularized_lower_gamma,
@@ -23,22 +24,10 @@ dims = st.integers(1, 10**6)
 radii = st.floats(1e-3, 2e3)
 
 
-def mp_log_mass(n, r):
-    """30-digit mpmath; where its series does not converge (r^2 well above n/2, P near 1),
-    scipy's P(n/2, r^2), which is far from underflow there."""
-    with mpmath.workdps(30):
-        half = mpmath.mpf(n) / 2
-        try:
-            log_p = mpmath.log(mpmath.gammainc(half, 0, mpmath.mpf(r) ** 2, regularized=True))
-        except mpmath.libmp.NoConvergence:
-            log_p = np.log(special.gammainc(n / 2, r**2))
-        return float(log_p + half * mpmath.log(mpmath.pi))
-
-
 @settings(max_examples=60, deadline=None)
 @given(dims, radii)
 def test_mass_matches_mpmath(n, r):
-    exact = mp_log_mass(n, r)
+    exact = log_gaussian_ball_mass_mpmath(n, r)
     assert log_gaussian_ball_mass(n, r) == pytest.approx(exact, rel=1e-11, abs=1e-11)
 
 

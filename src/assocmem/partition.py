@@ -128,3 +128,18 @@ def patterns_for_unit_partition(n, exact: bool = True) -> np.ndarray:
     r = critical_radius(n)
     log_one_ball = log_gaussian_ball_mass(n, r) if exact else log_ball_volume(n, r)
     return -log_one_ball
+
+
+def log_gaussian_ball_mass_mpmath(n: float, r: float, digits: int = 30) -> float:
+    """An independent reference for :func:`log_gaussian_ball_mass`: mpmath's regularized
+    incomplete gamma at ``digits`` digits. Where mpmath's series does not converge (r^2 well
+    above n/2, so P is close to 1), scipy's P(n/2, r^2) is used, far from underflow there."""
+    import mpmath
+
+    with mpmath.workdps(digits):
+        half = mpmath.mpf(n) / 2
+        try:
+            log_p = mpmath.log(mpmath.gammainc(half, 0, mpmath.mpf(r) ** 2, regularized=True))
+        except mpmath.libmp.NoConvergence:
+            log_p = np.log(special.gammainc(n / 2, r**2))
+        return float(log_p + half * mpmath.log(mpmath.pi))

@@ -48,3 +48,37 @@ def prop4_loss(z) -> np.ndarray:
     if (z <= 0).any() or not np.isfinite(z).all():
         raise ValueError("argument 'z' must be finite and > 0")
     return np.log(z) + 1.0 / z
+
+
+def exact_line_model(radius: float, layers: int, spacing: float) -> dict[str, float]:
+    """Sections 4-5's model built exactly in one dimension, for Proposition 4.
+
+    ``3 * layers`` patterns at multiples of ``spacing`` (pattern i in layer i mod l), balls of
+    ``radius`` around each, E_t = exp(-g_t) / Z_t as Section 4.1 prints it, E_global by Eq. 7,
+    p_theta = exp(-E_global) / Z_theta on Omega (Eq. 9), validation = training patterns (Eq. 11).
+    Returns Z_t, the integral of exp(-E_t) that step (b) of Eq. 14 equates with Z_t, the exact
+    cross-entropy L, and log Z_t + 1/Z_t.
+    """
+    from scipy import integrate
+
+    from assocmem.energy import global_energy
+
+    if not (radius > 0 and spacing > 2 * radius and layers >= 1):
+        raise ValueError("arguments must satisfy radius > 0, spacing > 2 radius, layers >= 1")
+    patterns = np.arange(3 * layers) * spacing
+    layer_of = np.arange(3 * layers) % layers
+    unit_mass = integrate.quad(lambda s: np.exp(-s * s), -radius, radius)[0]
+    z_t = 3 * unit_mass  # Eq. 12 over the layer's three balls
+
+    def e_global(x):
+        g = np.array([np.min((x - patterns[layer_of == t]) ** 2) for t in range(layers)])
+        return float(global_energy(np.exp(-g) / z_t))
+
+    z_theta = sum(integrate.quad(lambda s: np.exp(-e_global(s)), c - radius, c + radius,
+                                 points=[c])[0] for c in patterns)
+    z_prime = sum(integrate.quad(lambda s, c=c: np.exp(-np.exp(-(s - c) ** 2) / z_t),
+                                 c - radius, c + radius, points=[c])[0]
+                  for c in patterns[layer_of == 0])
+    loss = np.log(z_theta) + np.mean([e_global(p) for p in patterns])
+    return {"r": radius, "Z_t": z_t, "int exp(-E_t)": z_prime, "L exact": float(loss),
+            "log Z_t + 1/Z_t": float(prop4_loss(z_t))}
