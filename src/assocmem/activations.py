@@ -132,19 +132,22 @@ def nearest_neighbor_distances(X, query_block: int = 2048, base_block: int = 163
     top_idx = torch.zeros((m, k), dtype=torch.long)
     for qs in range(0, m, query_block):
         q = xt[qs:qs + query_block]
-        best_v, best_i = top_val[qs:qs + len(q)], top_idx[qs:qs + len(q)]
+        block_v, block_i = [], []
         for bs in range(0, m, base_block):
-            d2 = torch.addmm(sq[qs:qs + len(q), None] + sq[None, bs:bs + base_block], q,
-                             xt[bs:bs + base_block].T, alpha=-2.0)
+            # ||b||^2 - 2 a.b ranks the candidates of a row as ||a - b||^2 does
+            d2 = torch.addmm(sq[None, bs:bs + base_block], q, xt[bs:bs + base_block].T,
+                             alpha=-2.0)
             lo, hi = max(qs, bs), min(qs + len(q), bs + d2.shape[1])
             if lo < hi:  # the blocks share rows: a point is not its own neighbour
                 overlap = torch.arange(lo, hi)
                 d2[overlap - qs, overlap - bs] = float("inf")
-            vals, idx = torch.cat([best_v, d2], 1), torch.cat(
-                [best_i, torch.arange(bs, bs + d2.shape[1]).expand(len(q), -1)], 1)
-            best_v, pick = vals.topk(k, dim=1, largest=False)
-            best_i = idx.gather(1, pick)
-        top_val[qs:qs + len(q)], top_idx[qs:qs + len(q)] = best_v, best_i
+            vals, idx = d2.topk(min(k, d2.shape[1]), dim=1, largest=False)
+            block_v.append(vals)
+            block_i.append(idx + bs)
+        vals, idx = torch.cat(block_v, 1), torch.cat(block_i, 1)
+        best_v, pick = vals.topk(k, dim=1, largest=False)
+        top_val[qs:qs + len(q)] = best_v + sq[qs:qs + len(q), None]
+        top_idx[qs:qs + len(q)] = idx.gather(1, pick)
     x64 = X.astype(np.float64)
     cand = top_idx.numpy()
     exact = np.empty(m)
