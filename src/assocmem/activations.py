@@ -110,15 +110,20 @@ def extract_activations(model_name: str, documents: list[str], n_chunks: int, ch
 
 
 def nearest_neighbor_distances(X, query_block: int = 2048, base_block: int = 16384,
-                               candidates: int = 8) -> np.ndarray:
+                               candidates: int = 8, device: str = "cpu") -> np.ndarray:
     """Exact L2 distance from every row of X (M, dim) to its nearest *other* row.
 
     Candidates are found with the float32 norm expansion ||a||^2 + ||b||^2 - 2 a.b in blocks
     (bounded memory), then the distance to each of the ``candidates`` best is recomputed
     directly in float64, which keeps the digits that the expansion loses for near-duplicates.
     A row whose answer the expansion's rounding could have changed is redone by float64 brute
-    force, so the result is exact in every case.
+    force, so the result is exact in every case. ``device="cuda"`` runs the candidate search on
+    the GPU (the float64 recomputation stays on the CPU).
     """
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"argument 'device' must be 'cpu' or 'cuda'; got {device!r}")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("argument 'device' is 'cuda' but no CUDA device is available")
     X = np.ascontiguousarray(np.asarray(X, dtype=np.float32))
     if X.ndim != 2 or len(X) < 2:
         raise ValueError(f"argument 'X' must have shape (M >= 2, dim); got {X.shape}")
@@ -126,10 +131,10 @@ def nearest_neighbor_distances(X, query_block: int = 2048, base_block: int = 163
         raise ValueError("argument 'X' must be finite")
     m = len(X)
     k = min(candidates, m - 1)
-    xt = torch.from_numpy(X)
+    xt = torch.from_numpy(X).to(device)
     sq = (xt.double() ** 2).sum(1).float()
-    top_val = torch.full((m, k), float("inf"))
-    top_idx = torch.zeros((m, k), dtype=torch.long)
+    top_val = torch.full((m, k), float("inf"), device=device)
+    top_idx = torch.zeros((m, k), dtype=torch.long, device=device)
     for qs in range(0, m, query_block):
         q = xt[qs:qs + query_block]
         block_v, block_i = [], []
@@ -139,7 +144,7 @@ def nearest_neighbor_distances(X, query_block: int = 2048, base_block: int = 163
                              alpha=-2.0)
             lo, hi = max(qs, bs), min(qs + len(q), bs + d2.shape[1])
             if lo < hi:  # the blocks share rows: a point is not its own neighbour
-                overlap = torch.arange(lo, hi)
+                overlap = torch.arange(lo, hi, device=device)
                 d2[overlap - qs, overlap - bs] = float("inf")
             vals, idx = d2.topk(min(k, d2.shape[1]), dim=1, largest=False)
             block_v.append(vals)
@@ -149,14 +154,15 @@ def nearest_neighbor_distances(X, query_block: int = 2048, base_block: int = 163
         top_val[qs:qs + len(q)] = best_v + sq[qs:qs + len(q), None]
         top_idx[qs:qs + len(q)] = idx.gather(1, pick)
     x64 = X.astype(np.float64)
-    cand = top_idx.numpy()
+    cand = top_idx.cpu().numpy()
     exact = np.empty(m)
     for s in range(0, m, query_block):
         diff = x64[s:s + query_block, None, :] - x64[cand[s:s + query_block]]
         exact[s:s + query_block] = np.sqrt((diff**2).sum(-1).min(1))
     # certify: the k-th approximate distance must exceed the answer by more than the rounding
-    slack = 8 * np.finfo(np.float32).eps * (sq.numpy() + sq.numpy().max())
-    kth = top_val[:, -1].numpy().astype(np.float64)
+    sq = sq.cpu().numpy()
+    slack = 8 * np.finfo(np.float32).eps * (sq + sq.max())
+    kth = top_val[:, -1].cpu().numpy().astype(np.float64)
     unsure = np.flatnonzero((k < m - 1) & (exact**2 > kth - 2 * slack))
     for i in unsure:
         d2 = ((x64 - x64[i]) ** 2).sum(1)

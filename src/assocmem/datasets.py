@@ -146,3 +146,46 @@ def patterns(d: int = 64, length: int = 12, vocab: int = 16, min_hamming: int = 
 
 
 TASKS["patterns"] = patterns
+
+
+@dataclass
+class TextDataset:
+    """Section 6.3: random ``context``-token windows of a training prefix (the paper's random
+    chunks); validation on consecutive windows of the held-out tail, the same for every run."""
+
+    train: torch.Tensor
+    val: torch.Tensor
+    vocab_size: int
+    max_len: int
+    corpus_name: str
+
+    def train_batch(self, batch: int, generator: torch.Generator):
+        starts = torch.randint(len(self.train) - self.max_len, (batch,), generator=generator)
+        window = starts[:, None] + torch.arange(self.max_len + 1)
+        rows = self.train[window]
+        return rows[:, :-1], rows[:, 1:]
+
+    def val_batches(self, batch: int, count: int):
+        n_windows = min(batch * count, (len(self.val) - 1) // self.max_len)
+        for lo in range(0, n_windows, batch):
+            starts = torch.arange(lo, min(lo + batch, n_windows)) * self.max_len
+            rows = self.val[starts[:, None] + torch.arange(self.max_len + 1)]
+            yield rows[:, :-1], rows[:, 1:]
+
+
+def text(corpus: str = "fallback", fingerprint: str = "", tokenizer: str = "bpe-4096",
+         context: int = 128, train_tokens: int = 100_000, piece_chars: int = 0,
+         data_seed: int = 0, **_) -> TextDataset:
+    """The first ``train_tokens`` training tokens of a corpus (see :mod:`assocmem.data.text`)."""
+    from assocmem.data import text as text_data
+
+    if isinstance(context, bool) or not isinstance(context, int) or context < 2:
+        raise ValueError(f"argument 'context' must be an integer >= 2; got {context!r}")
+    ids, vocab_size, name = text_data.token_stream(corpus, tokenizer, piece_chars, data_seed,
+                                                   fingerprint)
+    train, val = text_data.split(ids, train_tokens, context)
+    return TextDataset(torch.from_numpy(train.astype(np.int64)),
+                       torch.from_numpy(val.astype(np.int64)), vocab_size, context, name)
+
+
+TASKS["text"] = text

@@ -12,7 +12,9 @@ steps' losses in bf16 and float32 side by side.
 """
 
 import argparse
+import json
 import time
+from datetime import date
 
 import torch
 import torch.nn.functional as F
@@ -63,6 +65,7 @@ def main():
     parser.add_argument("--compare-steps", type=int, default=20)
     parser.add_argument("--no-compile", action="store_true")
     parser.add_argument("--smoke", action="store_true", help="tiny CPU run of the same path")
+    parser.add_argument("--json", help="write the measurements to this file")
     args = parser.parse_args()
     spec = PAPER_OPENELM["Model 1"]
     device = "cpu" if args.smoke else "cuda"
@@ -90,6 +93,13 @@ def main():
     memory = torch.cuda.max_memory_allocated() / 2**30 if device == "cuda" else float("nan")
     print(f"bf16: {rate:,.0f} tokens/s, MFU {mfu}, peak memory {memory:.2f} GiB, "
           f"loss {bf16[0]:.3f} -> {bf16[-1]:.3f} over {args.steps} steps")
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump({"device": name, "when": str(date.today()), "model": "Model 1 (App. F.1)",
+                       "transformer_params": n, "total_params": total_params,
+                       "batch": args.batch, "context": args.context, "compiled": compiled,
+                       "tokens_per_s": rate, "mfu": mfu, "peak_memory_gib": memory,
+                       "loss_first": bf16[0], "loss_last": bf16[-1]}, handle, indent=1)
     fp32, _ = run(cfg, args.compare_steps, args.batch, args.context, device, torch.float32, False)
     print("step  bf16     float32")
     for i, (a, b) in enumerate(zip(bf16[: args.compare_steps], fp32, strict=True)):

@@ -1,0 +1,175 @@
+"""Section 6.3's text pipeline: a tokenizer, the corpus as one token stream, the split (the last
+5% of tokens validate), nested training prefixes measured in tokens.
+
+Tokenizers: ``"gpt2"`` is GPT-2's BPE (the paper's; loaded with ``from_pretrained`` from a local
+copy or the Hub, and offline it fails at once saying so); ``"bpe-<V>"`` is a byte-level BPE with
+``V`` tokens that Hugging Face ``tokenizers`` trains on the training part of the text and caches.
+Token streams are cached too (``runs/tokens``), so that the runs of a chapter tokenize once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+
+from assocmem.data import data_dir
+from assocmem.data.corpus import Corpus, fallback_corpus, load_text_dir
+from assocmem.paths import project_path
+
+FALLBACK = "fallback"
+VAL_FRACTION = 0.05
+_BPE = re.compile(r"^bpe-(\d+)$")
+
+
+def cache_root() -> Path:
+    return project_path("ASSOCMEM_RUNS_DIR", "runs")
+
+
+def corpus_argument(path: str | Path | None = None) -> dict[str, str]:
+    """Pin down which corpus a run reads: ``{"corpus": <dir or "fallback">, "fingerprint": ..}``.
+
+    ``path`` when given, else ``$ASSOCMEM_DATA_DIR/gutenberg`` when present, else the fallback.
+    The fingerprint (a hash of the files' names, sizes and contents) goes into the run's
+    configuration, so a cached run is never reused for other text.
+    """
+    if path:
+        folder = Path(path).resolve()
+        if not folder.is_dir():
+            raise FileNotFoundError(f"argument 'corpus_path': directory not found: {path}")
+    else:
+        root = data_dir()
+        if root is None or not (root / "gutenberg").is_dir():
+            return {"corpus": FALLBACK, "fingerprint": "fallback-v1"}
+        folder = (root / "gutenberg").resolve()
+    digest = hashlib.sha256()
+    files = sorted(folder.glob("*.txt"))
+    if not files:
+        raise ValueError(f"argument 'corpus_path': {folder} holds no .txt files")
+    for file in files:
+        digest.update(file.name.encode())
+        digest.update(file.read_bytes())
+    return {"corpus": str(folder), "fingerprint": digest.hexdigest()[:16]}
+
+
+def load_corpus(corpus: str) -> Corpus:
+    """The corpus named by :func:`corpus_argument`'s ``corpus`` field."""
+    return fallback_corpus() if corpus == FALLBACK else load_text_dir(Path(corpus))
+
+
+def arrange(corpus: Corpus, piece_chars: int = 0, seed: int = 0) -> str:
+    """The corpus as one text. With ``piece_chars`` > 0, every document is cut into pieces of
+    about that many characters (at a space) and the pieces are shuffled with ``seed``, so that
+    each prefix and the validation tail mix all documents; 0 keeps the documents in order (the
+    paper's SPGC layout)."""
+    if piece_chars < 0:
+        raise ValueError(f"argument 'piece_chars' must be >= 0; got {piece_chars}")
+    if piece_chars == 0:
+        return "\n\n".join(corpus.documents)
+    pieces = []
+    for doc in corpus.documents:
+        start = 0
+        while start < len(doc):
+            end = doc.find(" ", start + piece_chars)
+            end = len(doc) if end < 0 else end
+            pieces.append(doc[start:end].strip())
+            start = end
+    order = np.random.default_rng(seed).permutation(len(pieces))
+    return "\n\n".join(pieces[i] for i in order if pieces[i])
+
+
+def gpt2_tokenizer():
+    """GPT-2's tokenizer via ``from_pretrained("gpt2")`` (local cache, or the Hub when online)."""
+    from transformers import AutoTokenizer
+
+    offline = os.environ.get("HF_HUB_OFFLINE") == "1"
+    try:
+        return AutoTokenizer.from_pretrained("gpt2", local_files_only=offline)
+    except OSError as error:
+        raise RuntimeError("tokenizer 'gpt2' is not available offline: from_pretrained('gpt2') "
+                           "would download its vocabulary and merges (about 1.4 MB) from the "
+                           "Hugging Face Hub. Use tokenizer 'bpe-<V>' (trained locally)."
+                           ) from error
+
+
+def train_bpe(text: str, vocab_size: int):
+    """A byte-level BPE (``tokenizers``) with ``vocab_size`` tokens, ``<|endoftext|>`` = id 0."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+    if vocab_size < 257 + 1:
+        raise ValueError(f"argument 'tokenizer': a byte-level BPE needs >= 258 tokens; "
+                         f"got {vocab_size}")
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=["<|endoftext|>"],
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+                                  show_progress=False)
+    lines = text.split("\n")
+    tokenizer.train_from_iterator(lines, trainer=trainer, length=len(lines))
+    return tokenizer
+
+
+def _encode(tokenizer, text: str) -> list[int]:
+    pieces = [text[i:i + 100_000] for i in range(0, len(text), 100_000)]
+    if hasattr(tokenizer, "encode_batch"):  # a `tokenizers` Tokenizer
+        return [i for enc in tokenizer.encode_batch(pieces) for i in enc.ids]
+    return [i for p in pieces for i in tokenizer(p, add_special_tokens=False)["input_ids"]]
+
+
+def token_stream(corpus: str, tokenizer: str = "bpe-4096", piece_chars: int = 0,
+                 seed: int = 0, fingerprint: str = "") -> tuple[np.ndarray, int, str]:
+    """(token ids, vocabulary size, corpus name) of the whole arranged corpus, cached.
+
+    A ``bpe-<V>`` tokenizer is trained on the text before the validation tail: the first
+    ``1 - VAL_FRACTION`` of the characters.
+    """
+    match = _BPE.match(tokenizer)
+    if tokenizer != "gpt2" and not match:
+        raise ValueError(f"argument 'tokenizer' must be 'gpt2' or 'bpe-<V>'; got {tokenizer!r}")
+    key = hashlib.sha256(json.dumps([corpus, fingerprint, tokenizer, piece_chars, seed])
+                         .encode()).hexdigest()[:16]
+    folder = cache_root() / "tokens"
+    ids_path, meta_path = folder / f"{key}.npy", folder / f"{key}.json"
+    if ids_path.exists() and meta_path.exists():
+        meta = json.loads(meta_path.read_text())
+        return np.load(ids_path), meta["vocab_size"], meta["corpus_name"]
+    source = load_corpus(corpus)
+    text = arrange(source, piece_chars, seed)
+    if tokenizer == "gpt2":
+        tok = gpt2_tokenizer()
+        vocab_size = len(tok)
+    else:
+        tok = train_bpe(text[: int(len(text) * (1 - VAL_FRACTION))], int(match.group(1)))
+        vocab_size = tok.get_vocab_size()
+        folder.mkdir(parents=True, exist_ok=True)
+        tok.save(str(folder / f"{key}.tokenizer.json"))
+    ids = np.asarray(_encode(tok, text), dtype=np.int32)
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f"{key}.{os.getpid()}.tmp.npy"
+    np.save(tmp, ids)
+    tmp.replace(ids_path)
+    meta_path.write_text(json.dumps({"vocab_size": vocab_size, "corpus_name": source.name,
+                                     "tokens": len(ids), "characters": len(text)}))
+    return ids, vocab_size, source.name
+
+
+def split(ids: np.ndarray, train_tokens: int, context: int) -> tuple[np.ndarray, np.ndarray]:
+    """(the first ``train_tokens`` tokens of the training part, the validation tail)."""
+    n_val = int(np.ceil(len(ids) * VAL_FRACTION))
+    train, val = ids[: len(ids) - n_val], ids[len(ids) - n_val:]
+    if isinstance(train_tokens, bool) or not isinstance(train_tokens, int) or train_tokens < 1:
+        raise ValueError(f"argument 'train_tokens' must be a positive integer; got "
+                         f"{train_tokens!r}")
+    if train_tokens > len(train):
+        raise ValueError(f"argument 'train_tokens' ({train_tokens:,}) exceeds the corpus's "
+                         f"{len(train):,} training tokens ({len(ids):,} in all, the last "
+                         f"{n_val:,} validate)")
+    if train_tokens <= context or len(val) <= context:
+        raise ValueError(f"argument 'context' ({context}) must be shorter than the training "
+                         f"prefix ({train_tokens:,}) and the validation tail ({len(val):,})")
+    return train[:train_tokens], val
