@@ -70,3 +70,24 @@ def test_minilm_extraction_and_cache(tmp_path, monkeypatch):
                                        chunk_tokens=16, cache_dir=tmp_path, progress=False)
     assert rate2 is None and np.array_equal(acts, again)
     assert os.path.exists(next(tmp_path.glob("activations-*")) / "part-00000.npy")
+
+
+def test_causal_activations_are_the_final_position_of_the_window():
+    import torch
+
+    from assocmem.activations import causal_activations
+    from assocmem.models import OpenELM
+    from assocmem.params import OpenELMConfig
+
+    torch.manual_seed(0)
+    model = OpenELM(OpenELMConfig(model_dim=16, n_layers=1, head_dim=8, vocab_size=50,
+                                  max_context=8), dropout=0.5)
+    tokens = np.arange(200) % 50
+    X = causal_activations(model, tokens, n_chunks=5, chunk_tokens=8, seed=3, batch_size=2)
+    starts = np.random.default_rng(3).integers(0, 192, size=5)
+    with torch.no_grad():
+        expected = model.eval().hidden(torch.as_tensor(
+            np.stack([tokens[s:s + 8] for s in starts])))[:, -1].numpy()
+    assert X.shape == (5, 16) and np.allclose(X, expected, atol=1e-6)  # eval mode: no dropout
+    with pytest.raises(ValueError, match="too few"):
+        causal_activations(model, tokens[:8], n_chunks=5, chunk_tokens=8)

@@ -109,6 +109,29 @@ def extract_activations(model_name: str, documents: list[str], n_chunks: int, ch
     return activations, (processed / elapsed if processed else None)
 
 
+@torch.no_grad()
+def causal_activations(model, tokens, n_chunks: int, chunk_tokens: int, seed: int = 0,
+                       batch_size: int = 64) -> np.ndarray:
+    """Final-position activations (n_chunks, model_dim) of one of our decoders
+    (:class:`assocmem.models.OpenELM`, via its ``hidden``) over random ``chunk_tokens``-token
+    windows of the 1-D token array ``tokens``."""
+    n_chunks = check_int("n_chunks", n_chunks, low=2)
+    chunk_tokens = check_int("chunk_tokens", chunk_tokens, low=1)
+    tokens = torch.as_tensor(np.asarray(tokens), dtype=torch.long)
+    if len(tokens) <= chunk_tokens:
+        raise ValueError(f"argument 'tokens' holds {len(tokens)} tokens, too few for chunks of "
+                         f"{chunk_tokens}")
+    model.eval()
+    device = next(model.parameters()).device
+    starts = torch.from_numpy(np.random.default_rng(seed).integers(
+        0, len(tokens) - chunk_tokens, size=n_chunks))
+    rows = []
+    for lo in range(0, n_chunks, batch_size):
+        window = starts[lo:lo + batch_size, None] + torch.arange(chunk_tokens)
+        rows.append(model.hidden(tokens[window].to(device))[:, -1].float().cpu().numpy())
+    return np.concatenate(rows)
+
+
 def nearest_neighbor_distances(X, query_block: int = 2048, base_block: int = 16384,
                                candidates: int = 8, device: str = "cpu") -> np.ndarray:
     """Exact L2 distance from every row of X (M, dim) to its nearest *other* row.

@@ -25,7 +25,7 @@ PAPER_SIZES = [int(d * 1e4) for d in (16706, 19038, 21418, 23798, 26178, 28557, 
 PRESETS = {
     # Minutes on 2 CPU cores: 2-layer models, a 1,024-token BPE, 64-token windows.
     "cpu": dict(
-        models={"Model 1": dict(model_dim=32), "Model 2": dict(model_dim=48),
+        models={"Model 1": dict(model_dim=16), "Model 2": dict(model_dim=32),
                 "Model 3": dict(model_dim=64)},
         shape=dict(n_layers=2, head_dim=16, num_gqa_groups=2, qkv_multipliers=(0.5, 1.0),
                    ffn_multipliers=(0.5, 4.0), ffn_dim_divisor=16),

@@ -96,11 +96,16 @@ class OpenELM(nn.Module):
             if isinstance(module, nn.Linear | nn.Embedding):
                 nn.init.normal_(module.weight, std=init_std)
 
-    def forward(self, idx: torch.Tensor) -> torch.Tensor:
+    def hidden(self, idx: torch.Tensor) -> torch.Tensor:
+        """The last layer's normalized activations (batch, t, model_dim): the vectors that
+        predict the next token (logits = hidden @ embedding^T)."""
         if idx.shape[1] > self.cfg.max_context:
             raise ValueError(f"sequence length {idx.shape[1]} exceeds max_context "
                              f"{self.cfg.max_context}")
         x = self.drop(self.embed(idx))
         for block in self.blocks:
             x = block(x, self.cos, self.sin)
-        return F.linear(self.norm(x), self.embed.weight)  # tied output layer
+        return self.norm(x)
+
+    def forward(self, idx: torch.Tensor) -> torch.Tensor:
+        return F.linear(self.hidden(idx), self.embed.weight)  # tied output layer
