@@ -1,14 +1,14 @@
-"""GPU check (one command, under 5 minutes on an H100; not run by `make test`): train a 40M
-OpenELM-style model (Appendix F.1's Model 1 shape: dimension 954, 64-wide heads, 8
-layers, the paper's head lists, FFN multipliers (1.25, 1.25), which give N = 39.95M transformer
-parameters) for a few hundred steps in bf16, then repeat the first steps in float32 on the same
-batches.
+"""GPU check (one command, a few minutes on an H100; not run by `make test`): train one of
+Appendix F.1's OpenELM-style models (``--model``, default Model 1: dimension 954, 64-wide heads,
+8 layers, the paper's head lists and the FFN multipliers of
+:func:`assocmem.openelm_scaling.paper_ffn_multipliers`, N = 39.95M transformer parameters) for a
+few hundred steps in bf16, then repeat the first steps in float32 on the same batches.
 
-    python tests/benchmarks/gpu_check.py            # on a CUDA machine
+    python tests/benchmarks/gpu_check.py [--model "Model 3"] [--json out.json]
     python tests/benchmarks/gpu_check.py --smoke    # a tiny CPU run of the same code path
 
 Prints tokens/s, MFU (6 N tokens/s over the GPU's dense bf16 peak), peak memory, and the first
-steps' losses in bf16 and float32 side by side.
+steps' losses in bf16 and float32 side by side (``--compare-steps 0`` skips them).
 """
 
 import argparse
@@ -20,6 +20,7 @@ import torch
 import torch.nn.functional as F
 
 from assocmem.models import OpenELM
+from assocmem.openelm_scaling import paper_ffn_multipliers
 from assocmem.params import PAPER_OPENELM, OpenELMConfig, openelm_counts
 
 PEAK_BF16 = {"H100": 989e12, "H200": 989e12, "A100": 312e12}  # dense bf16 FLOP/s (SXM)
@@ -66,8 +67,9 @@ def main():
     parser.add_argument("--no-compile", action="store_true")
     parser.add_argument("--smoke", action="store_true", help="tiny CPU run of the same path")
     parser.add_argument("--json", help="write the measurements to this file")
+    parser.add_argument("--model", default="Model 1", choices=sorted(PAPER_OPENELM))
     args = parser.parse_args()
-    spec = PAPER_OPENELM["Model 1"]
+    spec = PAPER_OPENELM[args.model]
     device = "cpu" if args.smoke else "cuda"
     if device == "cuda" and not torch.cuda.is_available():
         raise SystemExit("no CUDA device: run with --smoke for the CPU path")
@@ -77,8 +79,9 @@ def main():
         args.steps, args.batch, args.context, args.compare_steps = 8, 2, 64, 5
     else:
         cfg = OpenELMConfig(model_dim=spec["model_dim"], n_layers=spec["n_layers"], head_dim=64,
-                            ffn_multipliers=(1.25, 1.25), query_heads_override=spec["q"],
-                            kv_heads_override=spec["kv"], max_context=args.context)
+                            ffn_multipliers=paper_ffn_multipliers(args.model),
+                            query_heads_override=spec["q"], kv_heads_override=spec["kv"],
+                            max_context=args.context)
     n = openelm_counts(cfg)["transformer layers"]
     name = torch.cuda.get_device_name() if device == "cuda" else "cpu"
     print(f"device {name}; transformer parameters N = {n / 1e6:.2f}M (all "
@@ -95,11 +98,14 @@ def main():
           f"loss {bf16[0]:.3f} -> {bf16[-1]:.3f} over {args.steps} steps")
     if args.json:
         with open(args.json, "w") as handle:
-            json.dump({"device": name, "when": str(date.today()), "model": "Model 1 (App. F.1)",
+            json.dump({"device": name, "when": str(date.today()),
+                       "model": f"{args.model} (App. F.1)",
                        "transformer_params": n, "total_params": total_params,
                        "batch": args.batch, "context": args.context, "compiled": compiled,
                        "tokens_per_s": rate, "mfu": mfu, "peak_memory_gib": memory,
                        "loss_first": bf16[0], "loss_last": bf16[-1]}, handle, indent=1)
+    if args.compare_steps < 1:
+        return
     fp32, _ = run(cfg, args.compare_steps, args.batch, args.context, device, torch.float32, False)
     print("step  bf16     float32")
     for i, (a, b) in enumerate(zip(bf16[: args.compare_steps], fp32, strict=True)):

@@ -10,6 +10,10 @@ nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv | tee "$OUT
 python3 -c "import torch; print('torch', torch.__version__)"
 timeout 240 python3 tests/benchmarks/gpu_check.py --steps 120 --json "$OUT/gpu_check.json" 2>&1 \
     | tee "$OUT/gpu_check.log"
+for m in 2 3; do
+    timeout 150 python3 tests/benchmarks/gpu_check.py --model "Model $m" --steps 80 \
+        --compare-steps 0 --json "$OUT/gpu_check_model$m.json" 2>&1 | tee "$OUT/gpu_check_model$m.log"
+done
 timeout 120 python3 tests/benchmarks/bench_nn.py --device cuda 2>&1 | tee "$OUT/bench_nn.log"
 timeout 150 python3 - <<'PY' 2>&1 | grep -v "it/s" | tee "$OUT/train_cuda.log"
 import time
