@@ -53,6 +53,7 @@ def test_corpus_argument_names_the_problem(tmp_path, books):
     with pytest.raises(ValueError, match="no .txt files"):
         text.corpus_argument(empty)
     first = text.corpus_argument(books)
+    assert first["bytes"] == sum(f.stat().st_size for f in books.glob("*.txt"))
     (books / "book0.txt").write_text("changed")
     assert text.corpus_argument(books)["fingerprint"] != first["fingerprint"]
 

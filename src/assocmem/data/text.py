@@ -31,7 +31,8 @@ def cache_root() -> Path:
 
 
 def corpus_argument(path: str | Path | None = None) -> dict[str, str]:
-    """Pin down which corpus a run reads: ``{"corpus": <dir or "fallback">, "fingerprint": ..}``.
+    """Pin down which corpus a run reads: ``{"corpus": <dir or "fallback">, "fingerprint": ..,
+    "bytes": <size of its text files, 0 for the fallback>}``.
 
     ``path`` when given, else ``$ASSOCMEM_DATA_DIR/gutenberg`` when present, else the fallback.
     The fingerprint (a hash of the files' names, sizes and contents) goes into the run's
@@ -44,16 +45,19 @@ def corpus_argument(path: str | Path | None = None) -> dict[str, str]:
     else:
         root = data_dir()
         if root is None or not (root / "gutenberg").is_dir():
-            return {"corpus": FALLBACK, "fingerprint": "fallback-v1"}
+            return {"corpus": FALLBACK, "fingerprint": "fallback-v1", "bytes": 0}
         folder = (root / "gutenberg").resolve()
     digest = hashlib.sha256()
     files = sorted(folder.glob("*.txt"))
     if not files:
         raise ValueError(f"argument 'corpus_path': {folder} holds no .txt files")
+    size = 0
     for file in files:
+        content = file.read_bytes()
         digest.update(file.name.encode())
-        digest.update(file.read_bytes())
-    return {"corpus": str(folder), "fingerprint": digest.hexdigest()[:16]}
+        digest.update(content)
+        size += len(content)
+    return {"corpus": str(folder), "fingerprint": digest.hexdigest()[:16], "bytes": size}
 
 
 def load_corpus(corpus: str) -> Corpus:
