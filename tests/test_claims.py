@@ -88,3 +88,19 @@ def test_stage_refuses_missing_notebooks_and_ledgers(tmp_path):
     (tmp_path / "ex" / "01_x.ipynb").write_text("{}")
     with pytest.raises(FileNotFoundError, match="no ledger file"):
         stage(root, tmp_path / "ex", tmp_path / "led", tmp_path / "out", None)
+
+
+def test_progress_bars_leave_the_page_but_other_stderr_stays():
+    from assocmem.bookbuild import without_progress_bars
+
+    bar = ("Table 3 runs:   0%|          | 0/23 [00:00<?, ?it/s]\r"
+           "Table 3 runs:   4%|▍         | 1/23 [00:20<07:36, 20.75s/it]\n")
+    notebook = {"cells": [{"cell_type": "code", "outputs": [
+        {"output_type": "stream", "name": "stderr", "text": "\n"},
+        {"output_type": "stream", "name": "stderr", "text": [bar]},
+        {"output_type": "stream", "name": "stderr", "text": "UserWarning: something real\n"},
+        {"output_type": "stream", "name": "stdout", "text": "50%|done| 1/2 [00:01, 1.0it/s]\n"},
+    ]}, {"cell_type": "markdown", "source": "text"}]}
+    kept = without_progress_bars(notebook)["cells"][0]["outputs"]
+    assert [o["text"] for o in kept] == ["UserWarning: something real\n",
+                                        "50%|done| 1/2 [00:01, 1.0it/s]\n"]

@@ -52,7 +52,8 @@ def token_stream(tokenizer, documents: list[str], max_tokens: int) -> np.ndarray
     ids: list[int] = []
     for doc in documents:
         for start in range(0, len(doc), 200_000):  # tokenizers are happier with pieces
-            ids.extend(tokenizer(doc[start:start + 200_000], add_special_tokens=False)["input_ids"])
+            ids.extend(tokenizer(doc[start:start + 200_000], add_special_tokens=False,
+                                 verbose=False)["input_ids"])
             if len(ids) >= max_tokens:
                 return np.asarray(ids[:max_tokens], dtype=np.int64)
     return np.asarray(ids, dtype=np.int64)

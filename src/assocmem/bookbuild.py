@@ -12,6 +12,8 @@ ledger, replacing the marker comments in ``book/scorecard.md`` and ``book/errata
 from __future__ import annotations
 
 import argparse
+import json
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -111,6 +113,27 @@ def _fill(template: Path, marker: str, body: str) -> str:
     return text.replace(marker, body)
 
 
+_BAR = re.compile(r"\d+%\|.*\|.*(it/s|s/it|\?it/s)")
+
+
+def without_progress_bars(notebook: dict) -> dict:
+    """The notebook without the stderr outputs that only hold tqdm progress bars or blank lines
+    (a fresh build prints them, a cached one does not; the page should read the same). Other
+    stderr stays."""
+    for cell in notebook.get("cells", []):
+        kept = []
+        for output in cell.get("outputs", []):
+            text = output.get("text", "")
+            text = "".join(text) if isinstance(text, list) else text
+            lines = [line for line in re.split(r"[\r\n]+", text) if line.strip()]
+            if output.get("name") == "stderr" and all(_BAR.search(x) for x in lines):
+                continue
+            kept.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = kept
+    return notebook
+
+
 def stage(root: Path, executed: Path, ledger: Path, out: Path, mathjax: Path | None) -> Path:
     """Lay out ``out`` as the Jupyter Book source tree; return it."""
     root, executed, ledger, out = map(Path, (root, executed, ledger, out))
@@ -129,7 +152,9 @@ def stage(root: Path, executed: Path, ledger: Path, out: Path, mathjax: Path | N
         shutil.copy2(root / name, out / name)
     shutil.copytree(root / "book", out / "book")
     for stem in stems:
-        shutil.copy2(executed / f"{stem}.ipynb", out / "notebooks" / f"{stem}.ipynb")
+        notebook = json.loads((executed / f"{stem}.ipynb").read_text())
+        (out / "notebooks" / f"{stem}.ipynb").write_text(
+            json.dumps(without_progress_bars(notebook), indent=1))
     if mathjax is not None:
         if not (Path(mathjax) / "tex-chtml.js").is_file():
             raise FileNotFoundError(f"MathJax not found at {mathjax} (run `npm ci`)")
