@@ -167,3 +167,14 @@ def test_parallel_runs_match_serial_runs(tmp_path):
         assert json.loads((b / "finished.json").read_text())["steps"] == 12
     with pytest.raises(ValueError, match="workers"):
         cached_train_many(cfgs, workers=0)
+
+
+def test_trained_tokenizer_never_sees_the_validation_tail(books):
+    arg = text.corpus_argument(books)
+    ids, _, _ = text.token_stream(arg["corpus"], "bpe-300", 0, 0, arg["fingerprint"])
+    whole = text.arrange(text.load_corpus(arg["corpus"]), 0)
+    from tokenizers import Tokenizer
+    tok = Tokenizer.from_file(str(next((books.parent / "runs" / "tokens")
+                                       .glob("*.tokenizer.json"))))
+    n_train = len(ids) - int(np.ceil(len(ids) * text.VAL_FRACTION))
+    assert len(tok.decode(ids[:n_train].tolist())) >= int(len(whole) * text.TOKENIZER_FRACTION)

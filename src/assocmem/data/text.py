@@ -23,6 +23,9 @@ from assocmem.paths import project_path
 
 FALLBACK = "fallback"
 VAL_FRACTION = 0.05
+# a trained BPE sees this leading fraction of the characters: the 5% of tokens that validate
+# begin near 95% of the characters, and the margin keeps all of them unseen (checked)
+TOKENIZER_FRACTION = 1 - VAL_FRACTION - 0.01
 _BPE = re.compile(r"^bpe-(\d+)$")
 
 
@@ -129,13 +132,14 @@ def token_stream(corpus: str, tokenizer: str = "bpe-4096", piece_chars: int = 0,
                  seed: int = 0, fingerprint: str = "") -> tuple[np.ndarray, int, str]:
     """(token ids, vocabulary size, corpus name) of the whole arranged corpus, cached.
 
-    A ``bpe-<V>`` tokenizer is trained on the text before the validation tail: the first
-    ``1 - VAL_FRACTION`` of the characters.
+    A ``bpe-<V>`` tokenizer is trained on the first ``TOKENIZER_FRACTION`` of the characters,
+    and it is checked that the validation tail (the last ``VAL_FRACTION`` of the tokens) lies
+    wholly after them.
     """
     match = _BPE.match(tokenizer)
     if tokenizer != "gpt2" and not match:
         raise ValueError(f"argument 'tokenizer' must be 'gpt2' or 'bpe-<V>'; got {tokenizer!r}")
-    key = hashlib.sha256(json.dumps([corpus, fingerprint, tokenizer, piece_chars, seed])
+    key = hashlib.sha256(json.dumps([corpus, fingerprint, tokenizer, piece_chars, seed, "v2"])
                          .encode()).hexdigest()[:16]
     folder = cache_root() / "tokens"
     ids_path, meta_path = folder / f"{key}.npy", folder / f"{key}.json"
@@ -148,11 +152,18 @@ def token_stream(corpus: str, tokenizer: str = "bpe-4096", piece_chars: int = 0,
         tok = gpt2_tokenizer()
         vocab_size = len(tok)
     else:
-        tok = train_bpe(text[: int(len(text) * (1 - VAL_FRACTION))], int(match.group(1)))
+        seen = int(len(text) * TOKENIZER_FRACTION)
+        tok = train_bpe(text[:seen], int(match.group(1)))
         vocab_size = tok.get_vocab_size()
         folder.mkdir(parents=True, exist_ok=True)
         tok.save(str(folder / f"{key}.tokenizer.json"))
     ids = np.asarray(_encode(tok, text), dtype=np.int32)
+    if tokenizer != "gpt2":
+        n_train = len(ids) - int(np.ceil(len(ids) * VAL_FRACTION))
+        val_start = len(tok.decode(ids[:n_train].tolist()))  # byte-level BPE is lossless
+        if val_start < seen:
+            raise RuntimeError(f"the validation tail starts at character {val_start:,}, inside "
+                               f"the {seen:,} characters the tokenizer was trained on")
     folder.mkdir(parents=True, exist_ok=True)
     tmp = folder / f"{key}.{os.getpid()}.tmp.npy"
     np.save(tmp, ids)
