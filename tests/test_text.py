@@ -178,3 +178,12 @@ def test_trained_tokenizer_never_sees_the_validation_tail(books):
                                        .glob("*.tokenizer.json"))))
     n_train = len(ids) - int(np.ceil(len(ids) * text.VAL_FRACTION))
     assert len(tok.decode(ids[:n_train].tolist())) >= int(len(whole) * text.TOKENIZER_FRACTION)
+
+
+def test_runs_record_the_text_pipeline_version():
+    from assocmem.datasets import text as text_task
+
+    cfg = run_config("cpu", "Model 1", 10_000, {"corpus": "fallback", "fingerprint": "x"})
+    assert cfg.task_args["pipeline"] == text.PIPELINE_VERSION
+    with pytest.raises(ValueError, match="pipeline"):
+        text_task(pipeline=text.PIPELINE_VERSION - 1)

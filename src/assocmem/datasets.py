@@ -175,9 +175,16 @@ class TextDataset:
 
 def text(corpus: str = "fallback", fingerprint: str = "", tokenizer: str = "bpe-4096",
          context: int = 128, train_tokens: int = 100_000, piece_chars: int = 0,
-         data_seed: int = 0, **_) -> TextDataset:
-    """The first ``train_tokens`` training tokens of a corpus (see :mod:`assocmem.data.text`)."""
+         data_seed: int = 0, pipeline: int | None = None, **_) -> TextDataset:
+    """The first ``train_tokens`` training tokens of a corpus (see :mod:`assocmem.data.text`).
+    ``pipeline``, when given, must be the current ``PIPELINE_VERSION`` (runs record it, so a
+    change to the token streams gives them new cache keys)."""
     from assocmem.data import text as text_data
+
+    if pipeline is not None and pipeline != text_data.PIPELINE_VERSION:
+        raise ValueError(f"argument 'pipeline' ({pipeline}) is not the current text pipeline "
+                         f"version ({text_data.PIPELINE_VERSION}): the run was made with "
+                         f"other token streams")
 
     if isinstance(context, bool) or not isinstance(context, int) or context < 2:
         raise ValueError(f"argument 'context' must be an integer >= 2; got {context!r}")

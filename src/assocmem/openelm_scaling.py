@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assocmem.data.text import PIPELINE_VERSION
 from assocmem.params import PAPER_OPENELM, OpenELMConfig, openelm_counts
 from assocmem.train import TrainConfig, read_metrics
 
@@ -90,7 +91,7 @@ def run_config(preset: str, name: str, train_tokens: int, corpus: dict, seed: in
         task="text",
         task_args=dict(corpus=corpus["corpus"], fingerprint=corpus["fingerprint"],
                        tokenizer=p["tokenizer"], context=p["context"], train_tokens=train_tokens,
-                       piece_chars=p["piece_chars"]),
+                       piece_chars=p["piece_chars"], pipeline=PIPELINE_VERSION),
         model="openelm", model_args=model_args(preset, name), dropout=0.1,
         steps=steps or p["steps"], batch_size=p["batch_size"], micro_batch=p["micro_batch"],
         lr=p["lr"], warmup_steps=p["warmup_steps"], decay="cosine", min_lr_ratio=0.1,

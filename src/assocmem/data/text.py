@@ -22,6 +22,8 @@ from assocmem.data.corpus import Corpus, fallback_corpus, load_text_dir
 from assocmem.paths import project_path
 
 FALLBACK = "fallback"
+# bump when a change alters the token streams: it is part of every cache key and run config
+PIPELINE_VERSION = 2
 VAL_FRACTION = 0.05
 # a trained BPE sees this leading fraction of the characters: the 5% of tokens that validate
 # begin near 95% of the characters, and the margin keeps all of them unseen (checked)
@@ -139,7 +141,8 @@ def token_stream(corpus: str, tokenizer: str = "bpe-4096", piece_chars: int = 0,
     match = _BPE.match(tokenizer)
     if tokenizer != "gpt2" and not match:
         raise ValueError(f"argument 'tokenizer' must be 'gpt2' or 'bpe-<V>'; got {tokenizer!r}")
-    key = hashlib.sha256(json.dumps([corpus, fingerprint, tokenizer, piece_chars, seed, "v2"])
+    key = hashlib.sha256(json.dumps([corpus, fingerprint, tokenizer, piece_chars, seed,
+                                     PIPELINE_VERSION])
                          .encode()).hexdigest()[:16]
     folder = cache_root() / "tokens"
     ids_path, meta_path = folder / f"{key}.npy", folder / f"{key}.json"
