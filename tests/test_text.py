@@ -13,7 +13,7 @@ from assocmem.openelm_scaling import (
     PAPER_SIZES,
     PRESETS,
     d_star,
-    paper_ffn_multipliers,
+    paper_gpu_hours,
     plateau_mse,
     run_config,
     transformer_params,
@@ -136,7 +136,6 @@ def test_d_star_uses_the_strict_inequality():
 def test_paper_configurations_match_the_stated_sizes():
     assert len(PAPER_SIZES) == 8 and PAPER_SIZES[0] == 167_060_000
     for name, spec in PAPER_OPENELM.items():
-        assert paper_ffn_multipliers(name)
         assert abs(transformer_params("paper", name, 50257) / spec["N"] - 1) < 0.005
 
 
@@ -187,3 +186,12 @@ def test_runs_record_the_text_pipeline_version():
     assert cfg.task_args["pipeline"] == text.PIPELINE_VERSION
     with pytest.raises(ValueError, match="pipeline"):
         text_task(pipeline=text.PIPELINE_VERSION - 1)
+
+
+def test_paper_gpu_hours_by_hand():
+    p = PRESETS["paper"]
+    one_hour = p["steps"] * p["batch_size"] * p["context"] / 3600  # tokens/s for 1 h per run
+    hours = paper_gpu_hours({"Model 1": one_hour, "Model 2": one_hour / 2, "Model 3": one_hour})
+    assert hours == pytest.approx({"Model 1": 8, "Model 2": 16, "Model 3": 8, "extra seeds": 4})
+    with pytest.raises(ValueError, match="every model"):
+        paper_gpu_hours({"Model 1": one_hour})

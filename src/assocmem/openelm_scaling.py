@@ -144,3 +144,16 @@ def d_star(sizes: list[int], mses: list[float], sigma2: float = SIGMA2) -> int |
 
 def criteria(run_dirs, window: int) -> list[Criterion]:
     return [plateau_mse(read_metrics(d), window) for d in run_dirs]
+
+
+def paper_gpu_hours(tokens_per_s: dict[str, float], extra_seeds: int = 4) -> dict[str, float]:
+    """GPU-hours of the ``paper`` preset from measured training throughput: each model's runs
+    over Table 3's data sizes, and ``extra_seeds`` more runs of Model 1 (chapter 11)."""
+    p = PRESETS["paper"]
+    if set(tokens_per_s) != set(p["models"]):
+        raise ValueError(f"argument 'tokens_per_s' must give every model {sorted(p['models'])}; "
+                         f"got {sorted(tokens_per_s)}")
+    per_run = p["steps"] * p["batch_size"] * p["context"]
+    hours = {name: len(p["sizes"]) * per_run / rate / 3600 for name, rate in tokens_per_s.items()}
+    hours["extra seeds"] = extra_seeds * per_run / tokens_per_s["Model 1"] / 3600
+    return hours
