@@ -13,6 +13,8 @@ MATHJAX := node_modules/mathjax/es5/tex-chtml.js
 STEMS := $(sort $(notdir $(basename $(wildcard notebooks/[0-9][0-9]_*.md))))
 EXECUTED := $(STEMS:%=_build/executed/%.ipynb)
 SRC := $(shell find src -name '*.py' -not -path '*/__pycache__/*')
+BOOK_SRC := $(wildcard src/assocmem/book/*.py) src/assocmem/__init__.py
+DEPS := $(STEMS:%=_build/deps/%.d)
 BOOK_PAGES := $(wildcard book/*) _config.yml _toc.yml
 JBFLAGS := -W -n --keep-going
 
@@ -41,7 +43,16 @@ $(MATHJAX): package.json package-lock.json
 setup: $(SETUP) $(MATHJAX)
 
 # ---- notebooks: jupytext source -> staging copy -> papermill -> _build/executed -------------
-_build/executed/%.ipynb: notebooks/%.md $(SRC) $(SETUP)
+# Each executed notebook depends on its source, the package modules it imports (transitively)
+# and the data it declares (`% data: path`): _build/deps/<stem>.d, written from the code.
+_build/deps/%.d: notebooks/%.md src/assocmem/book/deps.py
+	@$(PYTHON) src/assocmem/book/deps.py --src src --out _build/deps $<
+
+ifeq ($(filter help clean lock,$(MAKECMDGOALS)),)
+-include $(DEPS)
+endif
+
+_build/executed/%.ipynb: notebooks/%.md _build/deps/%.d $(SETUP)
 	@mkdir -p _build/staging _build/executed $(ASSOCMEM_LEDGER_DIR)
 	$(BIN)/jupytext --quiet --to ipynb -o _build/staging/$*.ipynb $<
 	$(BIN)/papermill --cwd notebooks -k python3 --no-progress-bar \
@@ -51,8 +62,8 @@ _build/executed/%.ipynb: notebooks/%.md $(SRC) $(SETUP)
 notebooks: $(EXECUTED)
 
 # ---- the book: staged from executed notebooks + ledger, built strictly --------------------
-_build/html/index.html: $(EXECUTED) $(BOOK_PAGES) $(SRC) $(MATHJAX)
-	$(BIN)/python -m assocmem.bookbuild --executed _build/executed \
+_build/html/index.html: $(EXECUTED) $(BOOK_PAGES) $(BOOK_SRC) $(MATHJAX)
+	$(BIN)/python -m assocmem.book.build --executed _build/executed \
 		--ledger $(ASSOCMEM_LEDGER_DIR) --out _build/book_src --mathjax node_modules/mathjax/es5
 	rm -rf _build/html
 	$(BIN)/jupyter-book build _build/book_src --path-output . $(JBFLAGS)
@@ -94,7 +105,7 @@ lab: setup
 
 # ---- maintenance --------------------------------------------------------------------------
 lock: $(SETUP)
-	$(BIN)/python -m assocmem.lock
+	$(BIN)/python -m assocmem.book.lock
 
 clean:
 	rm -rf _build

@@ -1,4 +1,5 @@
-"""Data for the experiments: the question-formation grammar and loaders."""
+"""Data the experiments read or generate: text corpora and their token streams, the
+question-formation grammar, random memorization patterns; ``data_dir`` finds the reference data."""
 
 import os
 from pathlib import Path

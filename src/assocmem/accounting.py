@@ -1,0 +1,103 @@
+"""Parameter accounting (Eq. 2, Appendix E for GPT-2, Appendix F.1 for OpenELM).
+
+GPT-2 is counted module by module from formulas and compared with a real ``transformers``
+model built on the meta device (no weights are allocated or downloaded). OpenELM follows the
+layer-wise scaling rules of its reference configuration (Mehta et al., 2024): per-layer query
+heads from the linearly interpolated QKV multiplier, KV heads from the GQA group count, SwiGLU
+FFN widths from the FFN multiplier, RMSNorm (also on queries and keys), no biases, tied
+embeddings.
+"""
+
+from __future__ import annotations
+
+from assocmem.training.openelm import OpenELMConfig
+from assocmem.validate import check_int
+
+
+# ---- GPT-2 ------------------------------------------------------------------------------------
+def gpt2_counts(n_layer: int = 24, d_emb: int = 1024, n_ctx: int = 1024,
+                vocab: int = 50257, d_ff: int | None = None) -> dict[str, int]:
+    """Parameters of a GPT-2 model by module, from the architecture (App. E's groups)."""
+    for name, value in (("n_layer", n_layer), ("d_emb", d_emb), ("n_ctx", n_ctx),
+                        ("vocab", vocab)):
+        check_int(name, value, low=1)
+    d_ff = 4 * d_emb if d_ff is None else check_int("d_ff", d_ff, low=1)
+    return {
+        "token embedding": vocab * d_emb,
+        "position embedding": n_ctx * d_emb,
+        "attention qkv (weights + biases)": n_layer * (3 * d_emb * d_emb + 3 * d_emb),
+        "attention output projection (weights + biases)": n_layer * (d_emb * d_emb + d_emb),
+        "layer norms in blocks": n_layer * 2 * 2 * d_emb,
+        "feed-forward (weights + biases)": n_layer * (2 * d_emb * d_ff + d_ff + d_emb),
+        "final layer norm": 2 * d_emb,
+    }
+
+
+def gpt2_transformers_counts(n_layer: int = 24, d_emb: int = 1024, n_head: int = 16,
+                             n_ctx: int = 1024, vocab: int = 50257) -> dict[str, int]:
+    """The same groups, counted on a real ``transformers.GPT2LMHeadModel`` (meta device)."""
+    import warnings
+
+    import torch
+
+    with warnings.catch_warnings():  # transformers imports tqdm.auto, which warns without widgets
+        warnings.simplefilter("ignore")
+        from transformers import GPT2Config, GPT2LMHeadModel
+
+    config = GPT2Config(n_layer=n_layer, n_embd=d_emb, n_head=n_head, n_positions=n_ctx,
+                        vocab_size=vocab)
+    with torch.device("meta"):
+        model = GPT2LMHeadModel(config)
+    groups = {"token embedding": "wte", "position embedding": "wpe",
+              "attention qkv (weights + biases)": "attn.c_attn",
+              "attention output projection (weights + biases)": "attn.c_proj",
+              "final layer norm": "ln_f", "layer norms in blocks": ".ln_",
+              "feed-forward (weights + biases)": "mlp."}
+    counts = dict.fromkeys(groups, 0)
+    seen = set()
+    for name, p in model.named_parameters():  # lm_head is tied to wte and not listed again
+        if id(p) in seen:
+            continue
+        seen.add(id(p))
+        group = next(g for g, key in groups.items() if key in name)
+        counts[group] += p.numel()
+    counts["total (unique parameters)"] = sum(counts.values())
+    return counts
+
+
+def gpt2_paper_groups(n_layer: int = 24, d_emb: int = 1024, n_head: int = 16) -> dict[str, int]:
+    """Appendix E's three formulas, evaluated (not copied): attention, dense + LN, FFN."""
+    d_ff = 3 * d_emb  # App. E states d_FF = 3072 = 3 d_emb for GPT-2 medium
+    return {
+        "multi-head attention, l n_h (3 d_emb d_emb / n_h)": n_layer * n_head * (
+            3 * d_emb * d_emb // n_head),
+        "dense weights and layer norm, l (d_emb^2 + 2 d_emb)": n_layer * (d_emb**2 + 2 * d_emb),
+        "feed-forward, l (2 d_emb d_FF + d_emb + d_FF)": n_layer * (2 * d_emb * d_ff + d_emb
+                                                                  + d_ff),
+        "feed-forward as simplified, 6 l d_emb^2 + 4 l d_emb": 6 * n_layer * d_emb**2
+        + 4 * n_layer * d_emb,
+    }
+
+
+# ---- OpenELM ----------------------------------------------------------------------------------
+def openelm_layer_counts(cfg: OpenELMConfig) -> list[dict[str, int]]:
+    """Per-layer parameter counts: attention (qkv, out, QK norms), SwiGLU FFN, two RMSNorms."""
+    layers = []
+    for q, kv, ffn in zip(cfg.query_heads, cfg.kv_heads, cfg.ffn_dims, strict=True):
+        layers.append({
+            "qkv projection": cfg.model_dim * (q + 2 * kv) * cfg.head_dim,
+            "output projection": q * cfg.head_dim * cfg.model_dim,
+            "q and k RMSNorm": 2 * cfg.head_dim,
+            "SwiGLU FFN": cfg.model_dim * 2 * ffn + ffn * cfg.model_dim,
+            "attention and FFN RMSNorm": 2 * cfg.model_dim,
+        })
+    return layers
+
+
+def openelm_counts(cfg: OpenELMConfig) -> dict[str, int]:
+    """Totals: transformer layers (N of Eq. 2), token embedding (tied), final norm, all."""
+    layers = sum(sum(layer.values()) for layer in openelm_layer_counts(cfg))
+    embedding = cfg.vocab_size * cfg.model_dim
+    return {"transformer layers": layers, "token embedding (tied)": embedding,
+            "final RMSNorm": cfg.model_dim, "total": layers + embedding + cfg.model_dim}
+

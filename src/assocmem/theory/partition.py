@@ -1,0 +1,146 @@
+"""Section 5 and Appendix D.2: ball volumes, the Gaussian mass of a ball, the critical radius and
+the bounds on the layer partition function Z_t (Eqs. 12-13). Everything is in log space, so
+nothing overflows or underflows for n up to 1e6 and more.
+
+The exact mass of Eq. 12 follows from a change of variables: with Y ~ N(0, I/2),
+``exp(-||y||^2) = pi^(n/2) * density(y)`` and ``2 ||Y||^2 ~ chi^2_n``, so
+
+    int_{||y|| < r} exp(-||y||^2) dy = pi^(n/2) * P(n/2, r^2),
+
+where ``P`` is the regularized lower incomplete gamma function.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+from assocmem.validate import check_array
+
+
+def _n_r(n, r):
+    n = check_array("n", n, min_ndim=0)
+    r = check_array("r", r, min_ndim=0)
+    if (n <= 0).any() or not np.isfinite(n).all():
+        raise ValueError(f"argument 'n' must be finite and > 0; got {n}")
+    if (r < 0).any() or not np.isfinite(r).all():
+        raise ValueError(f"argument 'r' must be finite and >= 0; got {r}")
+    return np.broadcast_arrays(n, r)
+
+
+def log_ball_volume(n, r) -> np.ndarray:
+    """log V_n(r) = (n/2) log pi + n log r - log Gamma(n/2 + 1)  (Section 5)."""
+    n, r = _n_r(n, r)
+    with np.errstate(divide="ignore"):
+        return 0.5 * n * np.log(np.pi) + n * np.log(r) - special.gammaln(0.5 * n + 1)
+
+
+def log_regularized_lower_gamma(a, x, log_x=None) -> np.ndarray:
+    """log P(a, x) without underflow, for a > 0 and x >= 0.
+
+    Where scipy's P(a, x) is comfortably above the float64 floor it is used directly; elsewhere
+    (x far below a) the series P(a, x) = x^a e^-x / Gamma(a+1) * sum_k x^k / ((a+1)...(a+k))
+    is summed in log space; its terms shrink geometrically there. ``log_x`` may be passed when
+    x itself underflows (x = r^2 for a tiny radius r).
+    """
+    a, x = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(x, dtype=float))
+    with np.errstate(divide="ignore"):
+        log_x = np.log(x) if log_x is None else np.broadcast_to(np.asarray(log_x, float), a.shape)
+    out = np.full(a.shape, -np.inf)
+    p = special.gammainc(a, x)
+    direct = p > 1e-250
+    out[direct] = np.log(p[direct])
+    series = ~direct & np.isfinite(log_x)
+    if series.any():
+        aa, xx, lx = a[series], x[series], log_x[series]
+        log_term = np.zeros_like(aa)
+        log_sum = np.zeros_like(aa)
+        for k in range(1, 100_000):
+            log_term = log_term + lx - np.log(aa + k)
+            log_sum = np.logaddexp(log_sum, log_term)
+            if (log_term - log_sum < -40).all():
+                break
+        out[series] = aa * lx - xx - special.gammaln(aa + 1) + log_sum
+    return out
+
+
+def log_gaussian_ball_mass(n, r) -> np.ndarray:
+    """log of int_{||y|| < r} exp(-||y||^2) dy over R^n  (Eq. 12, App. D.2), exactly."""
+    n, r = _n_r(n, r)
+    with np.errstate(divide="ignore"):
+        log_r2 = 2 * np.log(r)
+    return 0.5 * n * np.log(np.pi) + log_regularized_lower_gamma(0.5 * n, r**2, log_r2)
+
+
+def log_paper_ball_mass(n, r) -> np.ndarray:
+    """log of the paper's closed form 2 pi^(n/2) gamma(n, r) / Gamma(n/2) (Eq. 12 (c), App. D.2),
+
+    with gamma(n, r) = int_0^r t^(n-1) e^-t dt as the paper defines it. Compare with
+    :func:`log_gaussian_ball_mass` to see that the closed form is not the integral.
+    """
+    n, r = _n_r(n, r)
+    log_lower_gamma = log_regularized_lower_gamma(n, r) + special.gammaln(n)
+    return np.log(2.0) + 0.5 * n * np.log(np.pi) + log_lower_gamma - special.gammaln(0.5 * n)
+
+
+def log_lower_gamma(s, x) -> np.ndarray:
+    """log gamma(s, x) = log int_0^x t^(s-1) e^-t dt (the unregularized lower incomplete gamma)."""
+    s, x = _n_r(s, x)
+    return log_regularized_lower_gamma(s, x) + special.gammaln(s)
+
+
+def critical_radius(n) -> np.ndarray:
+    """sqrt(n / (2 pi e)), the radius at which V_n(r) stops vanishing or exploding (Section 5)."""
+    n = check_array("n", n, min_ndim=0)
+    if (n <= 0).any() or not np.isfinite(n).all():
+        raise ValueError(f"argument 'n' must be finite and > 0; got {n}")
+    return np.sqrt(n / (2 * np.pi * np.e))
+
+
+def log_stirling_ball_volume(n) -> np.ndarray:
+    """log of the paper's Stirling form V_n(1) ~ (n pi)^(-1/2) (2 pi e / n)^(n/2)  (Section 5)."""
+    n = check_array("n", n, min_ndim=0)
+    return -0.5 * np.log(n * np.pi) + 0.5 * n * np.log(2 * np.pi * np.e / n)
+
+
+def log_z_bounds_printed(n, d, r) -> tuple[np.ndarray, np.ndarray]:
+    """Eq. 13 as printed, in logs: (log d V_n(r) - r, log d V_n(r))."""
+    upper = np.log(d) + log_ball_volume(n, r)
+    return upper - np.asarray(r, dtype=float), upper
+
+
+def log_z_bounds_corrected(n, d, r) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds that hold for the exact Z_t = d mass(n, r): (log d V_n(r) - r^2, log d V_n(r)).
+
+    On the ball exp(-||y||^2) lies between exp(-r^2) and 1.
+    """
+    upper = np.log(d) + log_ball_volume(n, r)
+    return upper - np.asarray(r, dtype=float) ** 2, upper
+
+
+def log_patterns_for_unit_partition(n, exact: bool = True) -> np.ndarray:
+    """log d, where d is the number of patterns at which Z_t = 1 with balls of the critical
+    radius (Sec. 5).
+
+    ``exact=False`` uses the paper's route, Z_t ~ d V_n(r_c) (Eq. 13's upper bound, the step
+    behind Proposition 5); ``exact=True`` uses Z_t = d * mass(n, r_c). Returns log d.
+    """
+    n = check_array("n", n, min_ndim=0)
+    r = critical_radius(n)
+    log_one_ball = log_gaussian_ball_mass(n, r) if exact else log_ball_volume(n, r)
+    return -log_one_ball
+
+
+def log_gaussian_ball_mass_mpmath(n: float, r: float, digits: int = 30) -> float:
+    """An independent reference for :func:`log_gaussian_ball_mass`: mpmath's regularized
+    incomplete gamma at ``digits`` digits. Where mpmath's series does not converge (r^2 well
+    above n/2, so P is close to 1), scipy's P(n/2, r^2) is used, far from underflow there."""
+    import mpmath
+
+    with mpmath.workdps(digits):
+        half = mpmath.mpf(n) / 2
+        try:
+            log_p = mpmath.log(mpmath.gammainc(half, 0, mpmath.mpf(r) ** 2, regularized=True))
+        except mpmath.libmp.NoConvergence:
+            log_p = np.log(special.gammainc(n / 2, r**2))
+        return float(log_p + half * mpmath.log(mpmath.pi))

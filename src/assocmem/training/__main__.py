@@ -1,0 +1,94 @@
+"""Train one run of an experiment's preset from the command line.
+
+    python -m assocmem.training --experiment question_formation --preset tiny --list
+    python -m assocmem.training --experiment question_formation --preset tiny --run depth-2 \\
+        --steps 30 --out runs/tiny [--resume] [--seed 0]
+    torchrun --nproc_per_node 2 -m assocmem.training ... (DistributedDataParallel)
+
+The presets are the experiments' own (``assocmem.experiments.<experiment>.PRESETS``), the same
+registry the notebooks validate their ``preset`` parameter against.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from pathlib import Path
+
+import torch
+import torch.distributed as dist
+
+from assocmem.experiments import EXPERIMENTS, presets
+from assocmem.training.loop import TrainConfig, train
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m assocmem.training",
+                                     description="Train one run of an experiment's preset.")
+    parser.add_argument("--experiment", required=True,
+                        choices=[e for e in EXPERIMENTS if e != "radius"])
+    parser.add_argument("--preset", required=True, help="a key of the experiment's PRESETS")
+    parser.add_argument("--run", help="a run of the preset (see --list)")
+    parser.add_argument("--list", action="store_true", help="list the preset's runs and stop")
+    parser.add_argument("--corpus", default="", help="openelm_scaling: a corpus directory")
+    parser.add_argument("--steps", type=int, help="optimizer steps (default: the preset's)")
+    parser.add_argument("--out", type=Path, help="run directory")
+    parser.add_argument("--resume", action="store_true", help="resume from <out>/checkpoint.pt")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    parser.add_argument("--compile", action="store_true", help="torch.compile (CUDA only)")
+    parser.add_argument("--checkpoint-every", type=int, help="steps between checkpoints")
+    parser.add_argument("--override", action="append", default=[], metavar="KEY=JSON",
+                        help="override a config field, e.g. --override dropout=0")
+    args = parser.parse_args(argv)
+    registry = presets(args.experiment)
+    if args.preset not in registry:
+        parser.error(f"argument --preset: must be one of {sorted(registry)} for "
+                     f"{args.experiment}; got {args.preset!r}")
+    if args.steps is not None and args.steps < 1:
+        parser.error(f"argument --steps: must be >= 1; got {args.steps}")
+    if args.seed < 0:
+        parser.error(f"argument --seed: must be >= 0; got {args.seed}")
+    if args.device == "cuda" and not torch.cuda.is_available():
+        parser.error("argument --device: 'cuda' requested but no CUDA device is available")
+    context = {"corpus_path": args.corpus} if args.experiment == "openelm_scaling" else {}
+    try:
+        runs = registry[args.preset].runs(seed=args.seed, device=args.device, **context)
+    except ValueError as error:
+        parser.error(str(error))
+    if args.list:
+        print("\n".join(runs))
+        return
+    if args.run not in runs:
+        parser.error(f"argument --run: must be one of {list(runs)}; got {args.run!r}")
+    if args.out is None:
+        parser.error("argument --out is required to train")
+    overrides = {"compile": args.compile}
+    if args.steps is not None:
+        overrides["steps"] = args.steps
+    if args.checkpoint_every is not None:
+        overrides["checkpoint_every"] = args.checkpoint_every
+    fields = {f.name for f in dataclasses.fields(TrainConfig)}
+    for item in args.override:
+        key, _, value = item.partition("=")
+        if key not in fields:
+            parser.error(f"argument --override: unknown config field {key!r}")
+        try:
+            overrides[key] = json.loads(value)
+        except json.JSONDecodeError:
+            parser.error(f"argument --override: {key} needs a JSON value; got {value!r}")
+    try:
+        cfg = dataclasses.replace(runs[args.run], **overrides)
+    except (ValueError, TypeError) as error:
+        parser.error(str(error))
+    if not args.resume and (args.out / "checkpoint.pt").exists():
+        parser.error(f"argument --out: {args.out} already holds a run; pass --resume or a "
+                     f"new --out")
+    train(cfg, args.out, resume=args.resume)
+    if dist.is_initialized():
+        dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    main()

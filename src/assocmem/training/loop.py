@@ -1,0 +1,311 @@
+"""The training loop used by every experiment: one readable loop in the style of nanoGPT.
+
+AdamW with warmup and cosine or linear decay, gradient accumulation, clipping, periodic
+validation, one JSONL metrics file per run, atomic checkpoints that hold everything needed to
+resume exactly (model, optimizer, scheduler, every RNG state, the data position), bf16 autocast
+and optional ``torch.compile`` on CUDA, and DistributedDataParallel under ``torchrun``.
+
+A finished run leaves ``finished.json``, a record of what it wrote (the logged steps and a
+digest of ``metrics.jsonl`` and of the checkpoint), from which :mod:`assocmem.training.runs`
+verifies the run before anyone reads it. The command line (``python -m assocmem.training``)
+trains the runs of the experiments' presets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import os
+import random
+import sys
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.distributed as dist
+import torch.nn.functional as F
+from tqdm import tqdm
+
+from assocmem.training import tasks
+from assocmem.training.openelm import OpenELM, OpenELMConfig
+from assocmem.training.tasks import IGNORE
+from assocmem.training.vanilla import VanillaTransformer
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything that determines a run. Experiments build it from their presets."""
+
+    name: str = "run"
+    task: str = "question_formation"  # see assocmem.training.tasks.TASKS
+    task_args: dict = field(default_factory=dict)  # passed to the task's builder
+    model: str = "vanilla"  # "vanilla" (Murty et al.) or "openelm"
+    model_args: dict = field(default_factory=dict)
+    dropout: float = 0.1
+    steps: int = 1000
+    batch_size: int = 32  # sequences per optimizer step (global, all ranks and micro-steps)
+    micro_batch: int = 32  # sequences per forward pass on one rank
+    lr: float = 1e-4
+    min_lr_ratio: float = 0.1
+    warmup_steps: int = 100
+    decay: str = "cosine"  # "cosine", "linear" or "constant"
+    betas: tuple[float, float] = (0.9, 0.95)
+    eps: float = 1e-8
+    weight_decay: float = 0.0
+    grad_clip: float = 1.0
+    eval_every: int = 100
+    eval_batches: int = 4
+    log_every: int = 10
+    checkpoint_every: int = 100
+    seed: int = 0
+    device: str = "cpu"
+    compile: bool = False
+
+    def __post_init__(self):
+        positive = ("steps", "batch_size", "micro_batch", "eval_every", "eval_batches",
+                    "log_every", "checkpoint_every")
+        for name in positive:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"config '{name}' must be an integer >= 1; got {value!r}")
+        if self.batch_size % self.micro_batch:
+            raise ValueError(f"config 'micro_batch' ({self.micro_batch}) must divide "
+                             f"batch_size ({self.batch_size})")
+        if self.decay not in ("cosine", "linear", "constant"):
+            raise ValueError(f"config 'decay' must be cosine, linear or constant; "
+                             f"got {self.decay!r}")
+        if self.model not in ("vanilla", "openelm"):
+            raise ValueError(f"config 'model' must be 'vanilla' or 'openelm'; got {self.model!r}")
+        if self.device not in ("cpu", "cuda"):
+            raise ValueError(f"config 'device' must be 'cpu' or 'cuda'; got {self.device!r}")
+        if not (0 <= self.dropout < 1 and self.lr > 0 and self.warmup_steps >= 0):
+            raise ValueError("config 'dropout' must be in [0, 1), 'lr' > 0, 'warmup_steps' >= 0")
+
+    def key(self) -> str:
+        """Hash of every field that changes the numbers (not checkpoint or logging cadence)."""
+        fields = dataclasses.asdict(self)
+        for cosmetic in ("checkpoint_every", "name"):
+            fields.pop(cosmetic)
+        return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def build_model(cfg: TrainConfig, vocab_size: int, max_len: int) -> torch.nn.Module:
+    if cfg.model == "vanilla":
+        return VanillaTransformer(vocab_size, dropout=cfg.dropout, max_len=max_len,
+                                  **cfg.model_args)
+    shape = OpenELMConfig(vocab_size=vocab_size, max_context=max_len, **cfg.model_args)
+    return OpenELM(shape, dropout=cfg.dropout)
+
+
+def lr_factor(cfg: TrainConfig, step: int) -> float:
+    """Linear warmup to 1, then cosine or linear decay to ``min_lr_ratio`` at the last step."""
+    if step < cfg.warmup_steps:
+        return (step + 1) / cfg.warmup_steps
+    if cfg.decay == "constant":
+        return 1.0
+    progress = min(1.0, (step - cfg.warmup_steps) / max(1, cfg.steps - cfg.warmup_steps))
+    shape = 0.5 * (1 + math.cos(math.pi * progress)) if cfg.decay == "cosine" else 1 - progress
+    return cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * shape
+
+
+def _rng_state(generator: torch.Generator) -> dict:
+    """Every RNG state, as tensors and plain Python values (loadable with weights_only=True)."""
+    kind, keys, pos, has_gauss, cached = np.random.get_state()  # noqa: NPY002
+    return {"torch": torch.get_rng_state(), "python": random.getstate(),
+            "numpy": {"kind": kind, "keys": torch.from_numpy(keys.astype(np.int64)), "pos": pos,
+                      "has_gauss": has_gauss, "cached": cached},
+            "data": generator.get_state(),
+            "cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []}
+
+
+def _restore_rng(state: dict, generator: torch.Generator) -> None:
+    torch.set_rng_state(state["torch"])
+    np_state = state["numpy"]
+    keys = np_state["keys"].numpy().astype(np.uint32)
+    legacy = (np_state["kind"], keys, np_state["pos"], np_state["has_gauss"], np_state["cached"])
+    np.random.set_state(legacy)  # noqa: NPY002
+    random.setstate(state["python"])
+    generator.set_state(state["data"])
+    if state["cuda"] and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda"])
+
+
+def _save_atomic(obj, path: Path) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    torch.save(obj, tmp)
+    with open(tmp, "rb") as handle:
+        os.fsync(handle.fileno())
+    tmp.replace(path)
+
+
+def logged_steps(cfg: TrainConfig) -> list[int]:
+    """The steps a complete run logs in ``metrics.jsonl``: every ``log_every``-th, every
+    ``eval_every``-th (with validation) and the last."""
+    return [s for s in range(1, cfg.steps + 1)
+            if s % cfg.log_every == 0 or s % cfg.eval_every == 0 or s == cfg.steps]
+
+
+def _read_metrics(path: Path, upto: int | None = None) -> list[dict]:
+    """The rows of a ``metrics.jsonl`` being written, up to step ``upto``, skipping a last line
+    that a kill cut short (used to resume; finished runs are read through their record)."""
+    rows = []
+    if path.exists():
+        for line in path.read_text().splitlines():
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if upto is None or row["step"] <= upto:
+                rows.append(row)
+    return rows
+
+
+def file_digest(path: Path) -> str:
+    """SHA-256 of a file, read in pieces."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for piece in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(piece)
+    return digest.hexdigest()
+
+
+def write_record(out_dir: Path, cfg: TrainConfig) -> dict:
+    """``finished.json``: the configuration's key, the number of logged rows and digests of the
+    metrics and the checkpoint, written atomically once the run is complete."""
+    out_dir = Path(out_dir)
+    record = {"steps": cfg.steps, "key": cfg.key(), "rows": len(logged_steps(cfg)),
+              "metrics_sha256": file_digest(out_dir / "metrics.jsonl"),
+              "checkpoint_sha256": file_digest(out_dir / "checkpoint.pt")}
+    tmp = out_dir / "finished.json.tmp"
+    tmp.write_text(json.dumps(record, indent=1))
+    tmp.replace(out_dir / "finished.json")
+    return record
+
+
+def train(cfg: TrainConfig, out_dir: Path, resume: bool = True, progress: bool = True) -> Path:
+    """Train (or resume) the run described by ``cfg`` in ``out_dir``; return ``out_dir``."""
+    out_dir = Path(out_dir)
+    distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
+    if distributed and not dist.is_initialized():
+        dist.init_process_group("nccl" if cfg.device == "cuda" else "gloo")
+    rank, world = (dist.get_rank(), dist.get_world_size()) if distributed else (0, 1)
+    if cfg.device == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError("argument 'device' is 'cuda' but no CUDA device is available")
+        torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
+    device = torch.device(cfg.device, torch.cuda.current_device()) if cfg.device == "cuda" \
+        else torch.device("cpu")
+    per_rank = cfg.batch_size // world
+    micro = min(cfg.micro_batch, per_rank)
+    if per_rank * world != cfg.batch_size or per_rank % micro:
+        raise ValueError(f"config 'batch_size' ({cfg.batch_size}) must split evenly over "
+                         f"{world} ranks in micro-batches of {micro}")
+
+    torch.manual_seed(cfg.seed)
+    np.random.seed(cfg.seed)  # noqa: NPY002 (libraries may draw from the global RNG)
+    random.seed(cfg.seed)
+    data = tasks.build(cfg.task, seed=cfg.seed, **cfg.task_args)
+    model = build_model(cfg, data.vocab_size, data.max_len).to(device)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=cfg.lr, betas=cfg.betas, eps=cfg.eps,
+                                  weight_decay=cfg.weight_decay)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(cfg, s))
+    generator = torch.Generator().manual_seed(cfg.seed + 1)  # draws the training batches
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ckpt_path, metrics_path = out_dir / "checkpoint.pt", out_dir / "metrics.jsonl"
+    start = 0
+    if resume and ckpt_path.exists():
+        state = torch.load(ckpt_path, map_location=device, weights_only=True)
+        if state["config_key"] != cfg.key():
+            raise ValueError(f"{ckpt_path} belongs to another configuration; use a new --out")
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        _restore_rng(state["rng"], generator)
+        start = state["step"]
+    elif rank == 0:
+        metrics_path.unlink(missing_ok=True)
+    if rank == 0:  # drop rows logged after the checkpoint we resume from
+        (out_dir / "finished.json").unlink(missing_ok=True)
+        rows = _read_metrics(metrics_path, upto=start)
+        metrics_path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+        (out_dir / "config.json").write_text(json.dumps(dataclasses.asdict(cfg), indent=1))
+
+    net = model
+    if cfg.compile and cfg.device == "cuda":
+        net = torch.compile(model)
+    if distributed:
+        net = torch.nn.parallel.DistributedDataParallel(
+            net, device_ids=[device.index] if cfg.device == "cuda" else None)
+    autocast = torch.autocast("cuda", dtype=torch.bfloat16, enabled=cfg.device == "cuda")
+
+    def loss_sum(inputs, targets):
+        with autocast:
+            logits = net(inputs)
+        return F.cross_entropy(logits.float().flatten(0, 1), targets.flatten(),
+                               ignore_index=IGNORE, reduction="sum")
+
+    bar = tqdm(range(start, cfg.steps), initial=start, total=cfg.steps, desc=cfg.name,
+               disable=not progress or rank != 0, file=sys.stderr, mininterval=5)
+    for step in bar:
+        model.train()
+        inputs, targets = data.train_batch(cfg.batch_size, generator)
+        tokens = int((targets != IGNORE).sum())  # the global batch: identical on every rank
+        inputs = inputs[rank * per_rank:(rank + 1) * per_rank].to(device)
+        targets = targets[rank * per_rank:(rank + 1) * per_rank].to(device)
+        total = torch.zeros((), device=device)
+        chunks = range(0, per_rank, micro)
+        for i, lo in enumerate(chunks):
+            sync = i == len(chunks) - 1 or not distributed
+            context = net.no_sync() if distributed and not sync else nullcontext()
+            with context:
+                part = loss_sum(inputs[lo:lo + micro], targets[lo:lo + micro])
+                (part * world / tokens).backward()  # DDP averages over ranks
+            total += part.detach()
+        if distributed:
+            dist.all_reduce(total)
+        train_loss = total.item() / tokens
+        if not math.isfinite(train_loss):
+            raise FloatingPointError(f"non-finite training loss ({train_loss}) at step {step + 1}")
+        grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+        optimizer.step()
+        scheduler.step()
+        optimizer.zero_grad(set_to_none=True)
+
+        done = step + 1
+        row = {"step": done, "train_loss": train_loss, "lr": scheduler.get_last_lr()[0],
+               "grad_norm": float(grad_norm), "tokens": tokens}
+        if done % cfg.eval_every == 0 or done == cfg.steps:
+            row["val_loss"] = evaluate(model, data, cfg, device, autocast)
+        if rank == 0 and (done % cfg.log_every == 0 or "val_loss" in row):
+            with open(metrics_path, "a") as handle:
+                handle.write(json.dumps(row) + "\n")
+            bar.set_postfix(loss=f"{train_loss:.3f}", refresh=False)
+        if rank == 0 and (done % cfg.checkpoint_every == 0 or done == cfg.steps):
+            _save_atomic({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+                          "scheduler": scheduler.state_dict(), "rng": _rng_state(generator),
+                          "step": done, "config_key": cfg.key()}, ckpt_path)
+    if rank == 0:
+        write_record(out_dir, cfg)
+    if distributed:
+        dist.barrier()
+    return out_dir
+
+
+@torch.no_grad()
+def evaluate(model, data, cfg: TrainConfig, device, autocast) -> float:
+    """Mean per-token loss over the first ``eval_batches`` validation batches (no RNG used)."""
+    model.eval()
+    total, tokens = 0.0, 0
+    for inputs, targets in data.val_batches(cfg.micro_batch, cfg.eval_batches):
+        inputs, targets = inputs.to(device), targets.to(device)
+        with autocast:
+            logits = model(inputs)
+        total += F.cross_entropy(logits.float().flatten(0, 1), targets.flatten(),
+                                 ignore_index=IGNORE, reduction="sum").item()
+        tokens += int((targets != IGNORE).sum())
+    return total / tokens

@@ -1,0 +1,28 @@
+"""Controlled memorization: the task, the power-law fit, configurations."""
+
+import numpy as np
+import pytest
+
+from assocmem.experiments.fits import power_law_fit
+from assocmem.experiments.memorization import PRESETS
+from assocmem.training.tasks import build
+
+
+def test_pattern_dataset_and_config():
+    data = build("patterns", d=16, length=8, vocab=5, min_hamming=2, prefix=4)
+    assert len(data.train) == 16 and data.vocab_size == 8 and data.train[0][0] == 1
+    cfg = PRESETS["cpu"].train_config(64, 16)
+    assert cfg.task_args["d"] == 64 and cfg.model_args["model_dim"] == 16
+    with pytest.raises(ValueError, match="'device'"):
+        PRESETS["cpu"].runs(device="cuda")
+
+
+def test_power_law_fit_recovers_the_exponent():
+    x = np.array([8.0, 16, 32, 64, 128])
+    fit = power_law_fit(x, 3 * x**1.5 * np.exp(np.random.default_rng(1).normal(0, 0.01, 5)))
+    assert fit["k"] == pytest.approx(1.5, abs=0.02)
+    assert fit["low"] <= 1.5 <= fit["high"]
+    with pytest.raises(ValueError, match="> 0"):
+        power_law_fit([1.0, -2.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="equal length"):
+        power_law_fit([1.0, 2.0], [1.0])

@@ -1,0 +1,40 @@
+"""One preset form: every experiment's PRESETS maps names to frozen dataclasses, and the runs
+they describe keep the cache keys they had before the package was reorganized (a changed key
+would silently retrain every cached run)."""
+
+import dataclasses
+
+import pytest
+
+from assocmem.experiments import EXPERIMENTS, presets
+
+# Keys of runs as the book trained them before the reorganization (recomputed there and here).
+CORPUS = {"corpus": "/x", "fingerprint": "abc"}
+KEYS = {"qf-cpu-6": "31a82bd1f58a", "qf-cpu-10": "a00b9035bff0",
+        "elm-cpu-model3-D128000-s0": "e39c658f936e",
+        "elm-paper-model1-D167060000-s0": "c4ec96d2b173", "mem-cpu-d8-w8": "daef517cb5b9"}
+
+
+@pytest.mark.parametrize("experiment", EXPERIMENTS)
+def test_presets_are_frozen_dataclasses_named_by_their_key(experiment):
+    registry = presets(experiment)
+    assert {"cpu", "paper"} <= set(registry)
+    for name, preset in registry.items():
+        assert dataclasses.is_dataclass(preset) and preset.name == name
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            preset.name = "other"
+
+
+def test_cache_keys_are_unchanged():
+    qf, elm, mem = (presets(e) for e in ("question_formation", "openelm_scaling",
+                                         "memorization"))
+    cfgs = [qf["cpu"].train_config(6), qf["cpu"].train_config(10),
+            elm["cpu"].run_config("Model 3", 128_000, CORPUS),
+            elm["paper"].run_config("Model 1", 167_060_000, CORPUS),
+            mem["cpu"].train_config(8, 8)]
+    assert {cfg.name: cfg.key() for cfg in cfgs} == KEYS
+
+
+def test_unknown_experiment_is_named():
+    with pytest.raises(ValueError, match="'experiment'"):
+        presets("scaling")

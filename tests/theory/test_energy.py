@@ -1,0 +1,160 @@
+"""Energies of Sections 3-4: Props. 1-3 (corrected where they fail), chunking, stability."""
+
+import numpy as np
+import pytest
+import scipy.special
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from assocmem.theory.energy import (
+    distance_energy,
+    global_energy,
+    iterate_retrieval,
+    mchn_energy,
+    mchn_hessian_min_eigenvalue,
+    nearest_pattern_distance,
+    retrieval_update,
+    separation_radius,
+    squared_distances,
+)
+
+EPS = np.finfo(float).eps
+
+
+@st.composite
+def problems(draw):
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    d, n = draw(st.integers(1, 40)), draw(st.integers(1, 30))
+    scale = 10 ** draw(st.floats(-2, 2))
+    patterns = rng.normal(size=(d, n)) * scale * rng.uniform(0.1, 3, size=(d, 1))
+    x = rng.normal(size=(7, n)) * scale * 2
+    x[0] = patterns[0]  # a query on a pattern
+    return x, patterns
+
+
+def tolerance(x, patterns):
+    return 64 * EPS * ((x**2).sum(-1) + (patterns**2).sum(1).max() + 1)
+
+
+@given(problems())
+def test_prop1(problem):
+    x, patterns = problem
+    g, e = nearest_pattern_distance(x, patterns), distance_energy(x, patterns)
+    tol = tolerance(x, patterns)
+    assert np.all(g - np.log(len(patterns)) - tol <= e)
+    assert np.all(e <= g + tol)
+
+
+@given(problems())
+def test_prop2_one_sided(problem):
+    x, patterns = problem
+    sq = (patterns**2).sum(1)
+    mchn = 2 * mchn_energy(x, patterns, 2.0) - np.log(len(patterns))
+    diff = distance_energy(x, patterns) - mchn
+    tol = tolerance(x, patterns)
+    assert np.all(diff <= tol)
+    assert np.all(diff >= -(sq.max() - sq.min()) - tol)
+
+
+@given(problems())
+def test_prop3_corrected(problem):
+    """-Delta - log d <= g - 2 E_MCHN^2 <= 0 (the printed Prop. 3 puts log d on the wrong side)."""
+    x, patterns = problem
+    sq = (patterns**2).sum(1)
+    value = nearest_pattern_distance(x, patterns) - 2 * mchn_energy(x, patterns, 2.0)
+    tol = tolerance(x, patterns)
+    assert np.all(value <= tol)
+    assert np.all(value >= -(sq.max() - sq.min()) - np.log(len(patterns)) - tol)
+
+
+def test_prop3_as_printed_fails_on_the_smallest_counterexample():
+    x, patterns = [[1.0]], [[1.0], [-1.0]]
+    value = nearest_pattern_distance(x, patterns) - 2 * mchn_energy(x, patterns, 2.0)
+    assert value[0] == pytest.approx(-(2 + np.log(2) - np.log(np.exp(2) + np.exp(-2))))
+    assert value[0] < 0  # below the printed lower bound min - max = 0
+
+
+@settings(max_examples=25)
+@given(problems(), st.integers(1, 7))
+def test_chunked_matches_unchunked(problem, chunk):
+    x, patterns = problem
+    reference = -scipy.special.logsumexp(-squared_distances(x, patterns, chunk=10**6), axis=-1)
+    got = distance_energy(x, patterns, chunk=chunk)
+    assert np.allclose(got, reference, rtol=1e-10, atol=tolerance(x, patterns))
+    assert np.allclose(nearest_pattern_distance(x, patterns, chunk=chunk),
+                       squared_distances(x, patterns).min(-1), rtol=1e-9,
+                       atol=tolerance(x, patterns).max())
+
+
+def test_high_dimension_and_huge_distances_stay_finite():
+    rng = np.random.default_rng(0)
+    patterns = rng.normal(size=(20, 1_000_000)).astype(np.float64)
+    x = patterns[:2] + 1.0  # squared distances ~1e6 and larger
+    e = distance_energy(x, patterns)
+    g = nearest_pattern_distance(x, patterns)
+    assert np.all(np.isfinite(e)) and np.all(np.isfinite(g))
+    assert np.allclose(g, 1e6, rtol=1e-12)  # the nearest pattern is the shifted one, exactly
+    far = distance_energy(np.full((1, 3), 1e3), np.zeros((2, 3)))
+    assert far[0] == pytest.approx(3e6 - np.log(2))
+
+
+def test_float32_is_kept_and_accurate():
+    rng = np.random.default_rng(1)
+    patterns = rng.normal(size=(300, 64)).astype(np.float32)
+    x = rng.normal(size=(10, 64)).astype(np.float32)
+    e32 = distance_energy(x, patterns)
+    e64 = distance_energy(x.astype(np.float64), patterns.astype(np.float64))
+    assert np.allclose(e32, e64, rtol=1e-5, atol=1e-3)
+
+
+def test_global_energy_eq8():
+    energies = np.array([[3.0, 1.0, 2.0], [5.0, 5.0, 5.0]])
+    glob = global_energy(energies)
+    assert np.all(glob <= energies.min(-1)) and np.all(glob >= energies.min(-1) - np.log(3))
+    assert glob[1] == pytest.approx(5 - np.log(3))
+    assert global_energy([[4.0]])[0] == 4.0  # l = 1: equality, so Eq. 8's strict '<' fails
+
+
+def test_retrieval_converges_to_separated_pattern():
+    patterns = np.array([[-2.0, -0.5], [0.2, -0.3], [1.5, 1.5]])
+    radius = 0.9 * separation_radius(patterns)
+    starts = patterns[1] + np.array([[radius, 0.0], [0.0, -radius], [-0.5 * radius, 0.5 * radius]])
+    final, steps = iterate_retrieval(starts, patterns)
+    assert steps < 200
+    assert np.abs(final - final[0]).max() < 1e-10
+    assert np.linalg.norm(final[0] - patterns[1]) < 0.05
+
+
+def test_retrieval_update_is_a_gradient_step():
+    """x - grad E / 2 = sum_i softmax(-||x - rho||^2)_i rho_i for the distance energy."""
+    rng = np.random.default_rng(2)
+    patterns, x = rng.normal(size=(5, 3)), rng.normal(size=(1, 3))
+    h = 1e-6
+    grad = np.array([(distance_energy(x + h * e, patterns)[0]
+                      - distance_energy(x - h * e, patterns)[0]) / (2 * h) for e in np.eye(3)])
+    assert np.allclose(retrieval_update(x, patterns)[0], x[0] - grad / 2, atol=1e-6)
+
+
+def test_mchn_convex_when_beta_r2_at_most_one():
+    rng = np.random.default_rng(3)
+    patterns = rng.normal(size=(6, 4))
+    patterns /= np.linalg.norm(patterns, axis=1).max()  # max ||rho||^2 = 1
+    points = rng.normal(size=(500, 4)) * 3
+    assert mchn_hessian_min_eigenvalue(points, patterns, beta=1.0).min() >= -1e-12
+    assert mchn_hessian_min_eigenvalue(points, 3 * patterns, beta=1.0).min() < 0
+
+
+@pytest.mark.parametrize(
+    ("x", "patterns", "message"),
+    [([[np.nan, 0.0]], [[0.0, 0.0]], "'x' contains NaN"),
+     ([[0.0, 0.0]], np.zeros((0, 2)), "'patterns' must not be empty"),
+     ([[0.0, 0.0, 0.0]], [[0.0, 0.0]], "dimension 3 but 'patterns' has n = 2"),
+     ([[0.0, 0.0]], [0.0, 0.0], "'patterns' must have at least 2"),
+     ([[0.0, np.inf]], [[0.0, 0.0]], "must be finite")])
+def test_bad_input_names_the_argument(x, patterns, message):
+    for func in (distance_energy, nearest_pattern_distance):
+        with pytest.raises(ValueError, match=message):
+            func(x, patterns)
+    with pytest.raises(ValueError, match="'beta'"):
+        mchn_energy([[0.0]], [[1.0]], beta=0.0)

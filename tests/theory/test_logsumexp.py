@@ -1,0 +1,125 @@
+"""Appendix C, Lemmas 1-4, checked with hypothesis on the package's LogSumExp."""
+
+import mpmath
+import numpy as np
+import pytest
+import scipy.special
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from assocmem.theory.logsumexp import (
+    exact_logsumexp_excess,
+    logsumexp,
+    logsumexp_excess,
+    smooth_min,
+)
+from assocmem.theory.stress import adversarial_vectors, dimensions, random_batches
+
+EPS = np.finfo(float).eps
+finite = st.floats(min_value=-1e12, max_value=1e12, allow_nan=False, allow_infinity=False)
+vectors = st.integers(1, 40).flatmap(lambda n: arrays(np.float64, n, elements=finite))
+pairs = st.integers(1, 40).flatmap(
+    lambda n: st.tuples(*(arrays(np.float64, n, elements=finite) for _ in range(2))))
+
+
+def rounding(*values):
+    return 16 * EPS * sum(np.abs(v) for v in values)
+
+
+@given(vectors)
+def test_matches_scipy(x):
+    assert np.isclose(logsumexp(x), scipy.special.logsumexp(x), rtol=1e-13, atol=1e-300)
+
+
+@given(vectors, st.floats(0.01, 100))
+def test_beta_is_a_rescaling(x, beta):
+    assert np.isclose(logsumexp(x, beta), logsumexp(beta * x) / beta, rtol=1e-12, atol=1e-12)
+
+
+@given(pairs, st.floats(0, 1))
+def test_lemma1_convexity(xy, t):
+    x, y = xy
+    mix = logsumexp(t * x + (1 - t) * y)
+    gap = t * logsumexp(x) + (1 - t) * logsumexp(y) - mix
+    assert gap >= -rounding(logsumexp(x), logsumexp(y), mix)
+
+
+@given(vectors)
+def test_lemma2_bounds_and_strictness(x):
+    n = x.size
+    excess = logsumexp_excess(x)
+    assert 0 <= excess <= np.log(n) * (1 + 8 * EPS)
+    exact = exact_logsumexp_excess(x)
+    if n == 1:
+        assert exact == 0 and excess == 0  # the printed strict bound fails at n = 1
+    else:
+        assert exact > 0  # strict for n >= 2, even where float64 rounds it to 0
+        with mpmath.workdps(60):
+            assert exact <= mpmath.log(n) * (1 + mpmath.mpf(10) ** -45)  # 50-digit rounding
+
+
+@given(vectors)
+def test_lemma3_smooth_min(x):
+    below = x.min() - smooth_min(x)
+    tol = rounding(x.min(), np.log(x.size))
+    assert -tol <= below <= np.log(x.size) + tol
+
+
+@given(pairs)
+def test_lemma4_lipschitz(xy):
+    x, y = xy
+    diff = abs(logsumexp(x) - logsumexp(y))
+    assert diff <= np.abs(x - y).max() + rounding(logsumexp(x), logsumexp(y))
+
+
+@given(vectors, finite)
+def test_lemma4_is_tight_along_shifts(x, c):
+    assume(abs(c) > 1e-6)
+    ratio = abs(logsumexp(x + c) - logsumexp(x)) / abs(c)
+    assert np.isclose(ratio, 1.0, rtol=1e-6 * (1 + np.abs(x).max() / abs(c)))
+
+
+@settings(max_examples=20)
+@given(st.integers(2, 10**6))
+def test_ties_attain_log_n(n):
+    assert np.isclose(logsumexp(np.zeros(n)), np.log(n), rtol=1e-14)
+
+
+def test_adversarial_cases_are_finite_and_bounded():
+    for name, x in adversarial_vectors().items():
+        value = logsumexp(x)
+        assert np.isfinite(value), name
+        n = np.isfinite(x).sum()
+        assert x.max() <= value <= x.max() + np.log(n) + rounding(x.max()), name
+
+
+def test_huge_inputs_do_not_overflow():
+    assert logsumexp([1e308, 1e308]) == 1e308
+    assert logsumexp(np.array([1000.0, 1000.0])) == pytest.approx(1000 + np.log(2))
+    assert logsumexp(np.full(10**6, -1e6)) == pytest.approx(-1e6 + np.log(1e6))
+
+
+def test_axis_and_batch_shapes():
+    x = np.arange(24.0).reshape(2, 3, 4)
+    assert logsumexp(x).shape == (2, 3)
+    assert np.allclose(logsumexp(x, axis=1), scipy.special.logsumexp(x, axis=1))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [({"x": [1.0, np.nan]}, "'x' contains NaN"), ({"x": []}, "'x' must not be empty"),
+     ({"x": [1.0, np.inf]}, "'x' contains \\+inf"), ({"x": [1.0], "beta": 0.0}, "'beta'"),
+     ({"x": [1.0], "beta": -1.0}, "'beta'"), ({"x": [1.0], "axis": 3}, "'axis'")])
+def test_bad_input_names_the_argument(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        logsumexp(**kwargs)
+
+
+def test_stress_generators():
+    assert dimensions(1000) == [1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 500, 1000]
+    batches = random_batches(np.random.default_rng(0), 130, 1000, 8)
+    assert sum(len(b) for b in batches.values()) == 130
+    assert all(b.shape[1] == d for d, b in batches.items())
+    with pytest.raises(ValueError, match="'count'"):
+        random_batches(np.random.default_rng(0), 0, 10, 2)
