@@ -37,17 +37,18 @@ def test_bad_input():
 def test_the_gpu_search_path_agrees_with_the_cpu_path_on_the_cpu():
     import torch
 
-    from assocmem.experiments.radius import _candidates_cpu, _candidates_torch
+    from assocmem.neighbors import _candidates_cpu, _candidates_torch
 
     X = np.random.default_rng(5).standard_normal((700, 24), dtype=np.float32)
     X[10] = X[600]  # a duplicate across blocks
     sq = (X.astype(np.float64) ** 2).sum(1).astype(np.float32)
     val_c, idx_c = _candidates_cpu(X, sq, 4, block=256)
+    val_n, idx_n = _candidates_cpu(X, sq, 4, block=256, blas="torch", workers=1)
     val_t, idx_t = _candidates_torch(torch.from_numpy(X), torch.from_numpy(sq), 4,
                                      query_block=100, base_block=300)
     exact = cdist(X, X, "sqeuclidean")
     np.fill_diagonal(exact, np.inf)
     best = np.sort(exact, 1)[:, :4]
-    for val in (val_c, val_t):
+    for val in (val_c, val_n, val_t):
         assert np.allclose(val.numpy(), best, atol=1e-3)
-    assert idx_c[10, 0] == 600 and idx_t[10, 0] == 600
+    assert idx_c[10, 0] == 600 and idx_t[10, 0] == 600 and idx_n[10, 0] == 600

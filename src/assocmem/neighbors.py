@@ -4,6 +4,12 @@ other row (Section 6.1 measures them over 100,000 activations). General numerics
 
 from __future__ import annotations
 
+import os
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+
 import numpy as np
 import torch
 
@@ -17,32 +23,122 @@ def _merge(top_val, top_idx, rows, vals, idx) -> None:
     top_val[rows], top_idx[rows] = best, both_i.gather(1, pick)
 
 
-def _candidates_cpu(X: np.ndarray, sq: np.ndarray, k: int, block: int):
+def _cpu_matmul(blas: str):
+    """``out = a @ b.T`` through numpy's or torch's BLAS (each links its own)."""
+    if blas == "numpy":
+        return lambda a, b, out: np.matmul(a, b.T, out=out)
+    return lambda a, b, out: torch.mm(torch.from_numpy(a), torch.from_numpy(b).T,
+                                      out=torch.from_numpy(out))
+
+
+@contextmanager
+def _one_blas_thread():
+    """Both BLAS libraries at one thread each (the search runs one block per core instead)."""
+    from threadpoolctl import threadpool_limits
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with threadpool_limits(1):
+            yield
+    finally:
+        torch.set_num_threads(before)
+
+
+_BLAS_CHOICE: dict[tuple[int, int], str] = {}
+
+
+def fastest_blas(block: int, width: int, repeats: int = 2) -> str:
+    """'numpy' or 'torch': whichever multiplies two ``block`` x ``width`` float32 blocks faster
+    on this machine at one thread (measured once per shape and process, not assumed)."""
+    key = (block, width)
+    if key not in _BLAS_CHOICE:
+        rng = np.random.default_rng(0)
+        a = rng.standard_normal((block, width), dtype=np.float32)
+        out = np.empty((block, block), np.float32)
+        times = {}
+        with _one_blas_thread():
+            for name in ("numpy", "torch"):
+                matmul = _cpu_matmul(name)
+                matmul(a, a, out)  # warm up
+                start = time.perf_counter()
+                for _ in range(repeats):
+                    matmul(a, a, out)
+                times[name] = time.perf_counter() - start
+        _BLAS_CHOICE[key] = min(times, key=times.get)
+    return _BLAS_CHOICE[key]
+
+
+def _update(top_val, top_idx, rows, d2, offset, lock) -> None:
+    """Merge the candidates of block ``d2`` (rows ``rows`` of the result, columns
+    ``offset + j``) into the sorted k best of each row. Only rows whose block minimum beats their
+    current k-th best are touched, and in them only the entries below it."""
+    k = top_val.shape[1]
+    thr = top_val[rows, -1]  # may be stale (another thread lowers it): then we keep a few more
+    hit = np.flatnonzero(d2.min(axis=1) < thr)
+    if hit.size == 0:
+        return
+    r, c = np.nonzero(d2[hit] < thr[hit, None])
+    vals = d2[hit[r], c]
+    with lock:
+        g = rows[hit]
+        all_r = np.concatenate([np.repeat(np.arange(hit.size), k), r])
+        all_v = np.concatenate([top_val[g].ravel(), vals])
+        all_i = np.concatenate([top_idx[g].ravel(), c + offset])
+        order = np.lexsort((all_v, all_r))
+        all_r, all_v, all_i = all_r[order], all_v[order], all_i[order]
+        first = np.searchsorted(all_r, np.arange(hit.size))
+        rank = np.arange(all_r.size) - first[all_r]
+        keep = rank < k
+        top_val[g[all_r[keep]], rank[keep]] = all_v[keep]
+        top_idx[g[all_r[keep]], rank[keep]] = all_i[keep]
+
+
+def _candidates_cpu(X: np.ndarray, sq: np.ndarray, k: int, block: int, blas: str | None = None,
+                    workers: int | None = None):
     """Approximate squared distances and indices of every row's k nearest other rows, on the
     CPU. The distance matrix is symmetric, so only blocks on and above the diagonal are
-    multiplied (numpy's BLAS, which is faster than torch's on some CPUs), each serving its rows
-    and, transposed, its columns: half the floating-point work of a full search."""
+    multiplied, each serving its rows and its columns: half the arithmetic of a full search.
+    One augmented product per block gives the squared distances directly,
+    [x, |x|^2, 1] . [-2 y, 1, |y|^2] = |x - y|^2; blocks run in parallel, one per core with a
+    one-thread BLAS (numpy's or torch's, whichever :func:`fastest_blas` measures faster), and
+    a block only touches the rows whose k-th best it improves."""
     m = len(X)
-    top_val = torch.full((m, k), float("inf"))
-    top_idx = torch.zeros((m, k), dtype=torch.long)
-    starts = range(0, m, block)
-    for qs in starts:
-        q = X[qs:qs + block]
-        for bs in starts[qs // block:]:
-            d2 = q @ X[bs:bs + block].T
-            d2 *= -2.0
-            d2 += sq[qs:qs + block, None]
-            d2 += sq[None, bs:bs + block]
-            if bs == qs:  # a point is not its own neighbour
-                np.fill_diagonal(d2, np.inf)
-            g = torch.from_numpy(d2)
-            kk = min(k, g.shape[1])
-            vals, idx = g.topk(kk, dim=1, largest=False)
-            _merge(top_val, top_idx, slice(qs, qs + len(q)), vals, idx + bs)
-            if bs != qs:  # the columns' candidates: cheaper than a transposed copy
-                vals, idx = g.topk(min(k, len(q)), dim=0, largest=False)
-                _merge(top_val, top_idx, slice(bs, bs + g.shape[1]), vals.T, idx.T + qs)
-    return top_val, top_idx
+    ones = np.ones((m, 1), np.float32)
+    left = np.hstack([X, sq[:, None], ones])
+    right = np.hstack([-2 * X, ones, sq[:, None]])
+    top_val = np.full((m, k), np.inf, np.float32)
+    top_idx = np.zeros((m, k), np.int64)
+    starts = list(range(0, m, block))
+    pairs = [(s, s) for s in starts] + [(a, b) for i, a in enumerate(starts)
+                                        for b in starts[i + 1:]]  # diagonals first
+    workers = workers or os.cpu_count() or 1
+    matmul = _cpu_matmul(blas or (fastest_blas(block, left.shape[1]) if m >= 4 * block
+                                  else "numpy"))
+    lock = threading.Lock()
+    buffers = threading.local()
+
+    def work(pair):
+        qs, bs = pair
+        q, b = left[qs:qs + block], right[bs:bs + block]
+        out = getattr(buffers, "out", None)
+        if out is None or out.shape != (len(q), len(b)):
+            out = buffers.out = np.empty((len(q), len(b)), np.float32)
+        matmul(q, b, out)
+        if qs == bs:  # a point is not its own neighbour
+            np.fill_diagonal(out, np.inf)
+        _update(top_val, top_idx, np.arange(qs, qs + len(q)), out, bs, lock)
+        if qs != bs:  # the same block serves its columns
+            _update(top_val, top_idx, np.arange(bs, bs + len(b)), out.T, qs, lock)
+
+    with _one_blas_thread():
+        if workers == 1:
+            for pair in pairs:
+                work(pair)
+        else:
+            with ThreadPoolExecutor(workers) as pool:
+                list(pool.map(work, pairs))
+    return torch.from_numpy(top_val), torch.from_numpy(top_idx)
 
 
 def _candidates_torch(xt: torch.Tensor, sq: torch.Tensor, k: int, query_block: int,
@@ -69,7 +165,8 @@ def _candidates_torch(xt: torch.Tensor, sq: torch.Tensor, k: int, query_block: i
 
 
 def nearest_neighbor_distances(X, query_block: int = 4096, base_block: int = 16384,
-                               candidates: int = 8, device: str = "cpu") -> np.ndarray:
+                               candidates: int = 8, device: str = "cpu",
+                               blas: str | None = None, workers: int | None = None) -> np.ndarray:
     """Exact L2 distance from every row of X (M, dim) to its nearest *other* row.
 
     Candidates are found with the float32 norm expansion ||a||^2 + ||b||^2 - 2 a.b in blocks
@@ -77,9 +174,12 @@ def nearest_neighbor_distances(X, query_block: int = 4096, base_block: int = 163
     directly in float64, which keeps the digits that the expansion loses for near-duplicates.
     A row whose answer the expansion's rounding could have changed is redone by float64 brute
     force, so the result is exact in every case. On the CPU the search multiplies
-    ``query_block``-square blocks on and above the diagonal only; ``device="cuda"`` runs it on
-    the GPU (the float64 recomputation stays on the CPU).
+    ``query_block``-square blocks on and above the diagonal only, ``workers`` blocks at a time
+    (default: one per core) through ``blas`` ("numpy" or "torch"; default: the faster here);
+    ``device="cuda"`` runs it on the GPU (the float64 recomputation stays on the CPU).
     """
+    if blas not in (None, "numpy", "torch"):
+        raise ValueError(f"argument 'blas' must be None, 'numpy' or 'torch'; got {blas!r}")
     if device not in ("cpu", "cuda"):
         raise ValueError(f"argument 'device' must be 'cpu' or 'cuda'; got {device!r}")
     if device == "cuda" and not torch.cuda.is_available():
@@ -93,7 +193,7 @@ def nearest_neighbor_distances(X, query_block: int = 4096, base_block: int = 163
     k = min(candidates, m - 1)
     sq = (X.astype(np.float64) ** 2).sum(1).astype(np.float32)
     if device == "cpu":
-        top_val, top_idx = _candidates_cpu(X, sq, k, query_block)
+        top_val, top_idx = _candidates_cpu(X, sq, k, query_block, blas, workers)
     else:
         top_val, top_idx = _candidates_torch(torch.from_numpy(X).to(device),
                                              torch.from_numpy(sq).to(device), k, query_block,

@@ -19,7 +19,7 @@ from assocmem.training.openelm import OpenELM, OpenELMConfig
 from assocmem.training.runs import cached_train, read_metrics
 
 ENV = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}
-TINY = ["--experiment", "question_formation", "--preset", "tiny", "--run", "depth-2"]
+TINY = ["--experiment", "question_formation", "--preset", "tiny", "--run-name", "depth-2"]
 
 
 def preset(name, **overrides):
@@ -78,7 +78,7 @@ def test_cli_rejects_bad_arguments(tmp_path):
                           (["--override", "lr=-1"], "'lr'")):
         result = run_cli(*TINY, "--out", str(tmp_path / "x"), *args, check=False)
         assert result.returncode == 2 and message in result.stderr, result.stderr
-    for args, message in ((["--preset", "nosuch"], "--preset"), (["--preset", "tiny", "--run",
+    for args, message in ((["--preset", "nosuch"], "--preset"), (["--preset", "tiny", "--run-name",
                           "depth-99"], "--run"), (["--experiment", "radius"], "--experiment")):
         result = run_cli("--experiment", "question_formation", *args, "--out",
                          str(tmp_path / "x"), check=False)

@@ -152,8 +152,8 @@ def extract_activations(model_name: str, documents: list[str], n_chunks: int, ch
 def causal_activations(model, tokens, n_chunks: int, chunk_tokens: int, seed: int = 0,
                        batch_size: int = 64) -> np.ndarray:
     """Final-position activations (n_chunks, model_dim) of one of our decoders
-    (:class:`assocmem.training.openelm.OpenELM`, via its ``hidden``) over random ``chunk_tokens``-token
-    windows of the 1-D token array ``tokens``."""
+    (:class:`assocmem.training.openelm.OpenELM`, via its ``hidden``) over random
+    ``chunk_tokens``-token windows of the 1-D token array ``tokens``."""
     n_chunks = check_int("n_chunks", n_chunks, low=2)
     chunk_tokens = check_int("chunk_tokens", chunk_tokens, low=1)
     tokens = torch.as_tensor(np.asarray(tokens), dtype=torch.long)

@@ -1,7 +1,7 @@
 """Train one run of an experiment's preset from the command line.
 
     python -m assocmem.training --experiment question_formation --preset tiny --list
-    python -m assocmem.training --experiment question_formation --preset tiny --run depth-2 \\
+    python -m assocmem.training --experiment question_formation --preset tiny --run-name depth-2 \\
         --steps 30 --out runs/tiny [--resume] [--seed 0]
     torchrun --nproc_per_node 2 -m assocmem.training ... (DistributedDataParallel)
 
@@ -29,7 +29,7 @@ def main(argv=None) -> None:
     parser.add_argument("--experiment", required=True,
                         choices=[e for e in EXPERIMENTS if e != "radius"])
     parser.add_argument("--preset", required=True, help="a key of the experiment's PRESETS")
-    parser.add_argument("--run", help="a run of the preset (see --list)")
+    parser.add_argument("--run-name", help="a run of the preset (see --list)")
     parser.add_argument("--list", action="store_true", help="list the preset's runs and stop")
     parser.add_argument("--corpus", default="", help="openelm_scaling: a corpus directory")
     parser.add_argument("--steps", type=int, help="optimizer steps (default: the preset's)")
@@ -60,8 +60,8 @@ def main(argv=None) -> None:
     if args.list:
         print("\n".join(runs))
         return
-    if args.run not in runs:
-        parser.error(f"argument --run: must be one of {list(runs)}; got {args.run!r}")
+    if args.run_name not in runs:
+        parser.error(f"argument --run-name: must be one of {list(runs)}; got {args.run_name!r}")
     if args.out is None:
         parser.error("argument --out is required to train")
     overrides = {"compile": args.compile}
@@ -79,7 +79,7 @@ def main(argv=None) -> None:
         except json.JSONDecodeError:
             parser.error(f"argument --override: {key} needs a JSON value; got {value!r}")
     try:
-        cfg = dataclasses.replace(runs[args.run], **overrides)
+        cfg = dataclasses.replace(runs[args.run_name], **overrides)
     except (ValueError, TypeError) as error:
         parser.error(str(error))
     if not args.resume and (args.out / "checkpoint.pt").exists():
