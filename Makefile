@@ -73,8 +73,14 @@ book: setup _build/html/index.html
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
 # ---- tests -------------------------------------------------------------------------------
+# Notebook code is linted like the package, at a line length that fits a rendered code cell.
+NB_LINE_LENGTH := 88
 lint: $(SETUP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
+	@rm -rf _build/lint && mkdir -p _build/lint
+	@$(BIN)/python -c 'import sys, pathlib, jupytext; [jupytext.write(jupytext.read(f), \
+		f"_build/lint/{pathlib.Path(f).stem}.ipynb") for f in sys.argv[1:]]' notebooks/[0-9][0-9]_*.md
+	$(BIN)/ruff check --line-length $(NB_LINE_LENGTH) _build/lint
 
 unit: $(SETUP)
 	$(BIN)/python -m pytest -q tests --ignore=tests/browser

@@ -2,7 +2,8 @@
 
 Run by `make test` after the book is built (Debian's chromium and chromium-driver). Every page of
 the TOC must exist and load, every math element must be typeset by MathJax (no raw TeX left, no
-MathJax error), every image must load, and nothing may be fetched from outside the book.
+MathJax error), every image must load, nothing may be fetched from outside the book, and no code
+cell may need a horizontal scrollbar in a laptop's browser window.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from assocmem.book.build import toc_files
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 PAGES = toc_files(ROOT / "_toc.yml")
+WINDOW = (1280, 900)  # a laptop's browser window
 RAW_TEX = re.compile(r"\\(frac|sum|max|min|log|operatorname|lVert|rVert|mathbb|begin|le|ge)\b|\$\$")
 
 PAGE_REPORT = """
@@ -40,8 +42,11 @@ ready.then(() => {
        .forEach(e => e.remove());
   const images = [...document.images].map(i => [i.src, i.complete && i.naturalWidth > 0]);
   const resources = performance.getEntriesByType('resource').map(r => r.name);
+  const wide = [...document.querySelectorAll('.cell_input pre')]
+      .filter(p => p.scrollWidth > p.clientWidth + 1)
+      .map(p => p.innerText.split('\n').reduce((a, b) => b.length > a.length ? b : a, ''));
   done({title: document.title, math: math.length, untypeset, errors,
-        text: clone.innerText, images, resources,
+        text: clone.innerText, images, resources, wide,
         mathjax: !!(window.MathJax && MathJax.version)});
 }).catch(e => done({error: String(e)}));
 """
@@ -74,6 +79,7 @@ def browser(tmp_path_factory):
     for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
                  "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                 f"--window-size={WINDOW[0]},{WINDOW[1]}",
                  f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
         options.add_argument(flag)
     chrome = webdriver.Chrome(service=Service(driver), options=options)
@@ -100,6 +106,8 @@ def test_page_renders(page, server, browser):
     assert not broken, f"broken images: {broken}"
     outside = [r for r in report["resources"] if not r.startswith(server)]
     assert not outside, f"resources fetched from outside the book: {outside}"
+    assert not report["wide"], (f"{len(report['wide'])} code cells scroll sideways at "
+                                f"{WINDOW[0]} px; the longest line: {report['wide'][0]!r}")
 
 
 @pytest.mark.browser
