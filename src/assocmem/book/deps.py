@@ -72,12 +72,26 @@ def closure(src: Path, modules: set[str]) -> set[Path]:
     return files
 
 
+def cell_code(cell: str) -> str:
+    """The Python of a MyST code cell: without its options (``:key: value`` lines or a
+    ``---`` block) and with IPython magics and shell lines blanked."""
+    lines = cell.split("\n")
+    if lines and lines[0].strip() == "---":
+        end = lines.index("---", 1)
+        lines = [""] * (end + 1) + lines[end + 1:]
+    else:
+        while lines and lines[0].startswith(":"):
+            lines = lines[1:]
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in lines)
+
+
 def notebook_dependencies(notebook: Path, src: Path, root: Path) -> list[Path]:
     """Every file the executed ``notebook`` (a MyST Markdown source) depends on."""
     text = notebook.read_text()
-    code = "\n".join(cell for cell in CODE_CELL.findall(text)
-                     if not cell.lstrip().startswith(("%", "!")))
-    files = closure(src, imported_modules(code))
+    modules = set()
+    for cell in CODE_CELL.findall(text):
+        modules |= imported_modules(cell_code(cell))
+    files = closure(src, modules)
     for declared in DATA_LINE.findall(text):
         path = root / declared
         if not path.exists():
