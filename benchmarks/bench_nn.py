@@ -1,16 +1,49 @@
 """Benchmark (run by hand): exact nearest-neighbour distances for 100,000 x 1,024 float32 vectors
-on the CPU, against faiss IndexFlatL2 on the same data when faiss is installed
-(`pip install faiss-cpu`; it is not a dependency of the book).
+on the CPU, side by side in one run: ours (with the BLAS it picks, and with each BLAS forced)
+and faiss ``IndexFlatL2`` as installed and with ``OPENBLAS_CORETYPE`` set to this CPU's type
+(its bundled OpenBLAS can misdetect the CPU). faiss is not a dependency of the book:
 
-    .venv/bin/python benchmarks/bench_nn.py [--rows 100000 --dim 1024]
+    pip install --target /tmp/faiss faiss-cpu==1.15.1   # once
+    FAISS_PATH=/tmp/faiss .venv/bin/python benchmarks/bench_nn.py [--rows 100000 --dim 1024]
 """
 
 import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
 import time
 
 import numpy as np
 
-from assocmem.neighbors import nearest_neighbor_distances
+from assocmem.neighbors import fastest_blas, nearest_neighbor_distances
+
+FAISS = """
+import sys, time, numpy as np
+sys.path.insert(0, sys.argv[3])
+import faiss
+X = np.load(sys.argv[1])
+start = time.perf_counter()
+index = faiss.IndexFlatL2(X.shape[1]); index.add(X); d2, _ = index.search(X, 2)
+elapsed = time.perf_counter() - start
+np.save(sys.argv[2], np.sqrt(np.maximum(d2[:, 1], 0)))
+print(elapsed)
+"""
+
+
+def core_type() -> str:
+    """OpenBLAS's name for this CPU's kernel set (AVX-512 or AVX2)."""
+    flags = open("/proc/cpuinfo").read()
+    return "SkylakeX" if "avx512f" in flags else "Haswell"
+
+
+def cpu_name() -> str:
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor()
 
 
 def main():
@@ -18,26 +51,44 @@ def main():
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--dim", type=int, default=1024)
     parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
+    parser.add_argument("--json", help="write the times here")
     args = parser.parse_args()
     X = np.random.default_rng(0).standard_normal((args.rows, args.dim), dtype=np.float32)
-    start = time.perf_counter()
-    ours = nearest_neighbor_distances(X, device=args.device)
-    elapsed = time.perf_counter() - start
-    flops = 2.0 * args.rows * args.rows * args.dim
-    print(f"ours ({args.device}): {elapsed:.1f} s ({flops / elapsed / 1e9:.0f} GFLOP/s), "
-          f"median NN distance {np.median(ours):.3f}")
-    try:
-        import faiss
-    except ImportError:
-        print("faiss is not installed: no comparison (pip install faiss-cpu)")
-        return
-    start = time.perf_counter()
-    index = faiss.IndexFlatL2(args.dim)
-    index.add(X)
-    d2, _ = index.search(X, 2)
-    theirs = time.perf_counter() - start
-    print(f"faiss IndexFlatL2: {theirs:.1f} s; ratio ours/faiss {elapsed / theirs:.2f}; "
-          f"max |difference| {np.abs(np.sqrt(np.maximum(d2[:, 1], 0)) - ours).max():.2e}")
+    flops = args.rows * args.rows * args.dim  # half of 2 M^2 dim: the symmetric search
+    results = {"cpu": cpu_name(), "cores": os.cpu_count(), "rows": args.rows, "dim": args.dim,
+               "blas picked": fastest_blas(4096, args.dim + 2) if args.device == "cpu" else None}
+    ours = None
+    for label, kwargs in (("ours", {}), ("ours, numpy BLAS", {"blas": "numpy"}),
+                          ("ours, torch BLAS", {"blas": "torch"})):
+        if args.device == "cuda" and kwargs:
+            continue
+        start = time.perf_counter()
+        got = nearest_neighbor_distances(X, device=args.device, **kwargs)
+        results[label] = time.perf_counter() - start
+        assert ours is None or np.array_equal(got, ours)
+        ours = got
+        print(f"{label} ({args.device}): {results[label]:.1f} s "
+              f"({flops / results[label] / 1e9:.0f} GFLOP/s of the symmetric search)", flush=True)
+    faiss_path = os.environ.get("FAISS_PATH", "")
+    if not faiss_path:
+        print("FAISS_PATH is not set: no comparison with faiss")
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            np.save(f"{tmp}/x.npy", X)
+            for label, env in (("faiss IndexFlatL2, as installed", {}),
+                               (f"faiss IndexFlatL2, OPENBLAS_CORETYPE={core_type()}",
+                                {"OPENBLAS_CORETYPE": core_type()})):
+                out = subprocess.run([sys.executable, "-c", FAISS, f"{tmp}/x.npy",
+                                      f"{tmp}/d.npy", faiss_path], env={**os.environ, **env},
+                                     capture_output=True, text=True, check=True)
+                results[label] = float(out.stdout.strip().splitlines()[-1])
+                diff = np.abs(np.load(f"{tmp}/d.npy") - ours).max()
+                print(f"{label}: {results[label]:.1f} s; ours/faiss "
+                      f"{results['ours'] / results[label]:.2f}; max |difference| {diff:.1e}",
+                      flush=True)
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump(results, handle, indent=1)
 
 
 if __name__ == "__main__":

@@ -69,20 +69,36 @@ def fastest_blas(block: int, width: int, repeats: int = 2) -> str:
     return _BLAS_CHOICE[key]
 
 
-def _update(top_val, top_idx, rows, d2, offset, lock) -> None:
-    """Merge the candidates of block ``d2`` (rows ``rows`` of the result, columns
-    ``offset + j``) into the sorted k best of each row. Only rows whose block minimum beats their
-    current k-th best are touched, and in them only the entries below it."""
+def _update(top_val, top_idx, rows, d2, offset, lock, columns: bool = False) -> None:
+    """Merge the candidates of block ``d2`` into the sorted k best of each of ``rows``: the
+    block's rows (its columns when ``columns``), whose candidates are the block's columns
+    (rows), numbered from ``offset``. Only rows whose block minimum beats their current k-th
+    best are touched, and in them only the entries below it."""
     k = top_val.shape[1]
     thr = top_val[rows, -1]  # may be stale (another thread lowers it): then we keep a few more
-    hit = np.flatnonzero(d2.min(axis=1) < thr)
+    axis = 0 if columns else 1
+    hit = np.flatnonzero(d2.min(axis=axis) < thr)
     if hit.size == 0:
         return
-    r, c = np.nonzero(d2[hit] < thr[hit, None])
-    vals = d2[hit[r], c]
+    few = hit.size < rows.size // 4  # late blocks: look at the rows that improve only
+    sub = (d2[:, hit] if columns else d2[hit]) if few else d2
+    below = sub < (thr[hit] if few else thr)[None, :] if columns else \
+        sub < (thr[hit] if few else thr)[:, None]  # in the block's memory order
+    if np.count_nonzero(below) > 4 * k * hit.size and d2.shape[axis] > k:
+        # loose thresholds (the first blocks of a row): the block's own k best suffice
+        part = torch.from_numpy(d2[:, hit] if columns else d2[hit]).topk(
+            k, dim=0 if columns else 1, largest=False)
+        vals, c = part.values.numpy(), part.indices.numpy()
+        vals, c = (vals.T.ravel(), c.T.ravel()) if columns else (vals.ravel(), c.ravel())
+        pos = np.repeat(np.arange(hit.size), k)
+    else:  # tight thresholds: the few entries below them
+        a, b = np.nonzero(below)
+        vals = sub[a, b]
+        r, c = (b, a) if columns else (a, b)
+        pos = r if few else np.searchsorted(hit, r)
     with lock:
         g = rows[hit]
-        all_r = np.concatenate([np.repeat(np.arange(hit.size), k), r])
+        all_r = np.concatenate([np.repeat(np.arange(hit.size), k), pos])
         all_v = np.concatenate([top_val[g].ravel(), vals])
         all_i = np.concatenate([top_idx[g].ravel(), c + offset])
         order = np.lexsort((all_v, all_r))
@@ -129,7 +145,7 @@ def _candidates_cpu(X: np.ndarray, sq: np.ndarray, k: int, block: int, blas: str
             np.fill_diagonal(out, np.inf)
         _update(top_val, top_idx, np.arange(qs, qs + len(q)), out, bs, lock)
         if qs != bs:  # the same block serves its columns
-            _update(top_val, top_idx, np.arange(bs, bs + len(b)), out.T, qs, lock)
+            _update(top_val, top_idx, np.arange(bs, bs + len(b)), out, qs, lock, columns=True)
 
     with _one_blas_thread():
         if workers == 1:
