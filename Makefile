@@ -74,7 +74,7 @@ book: setup _build/html/index.html
 
 # ---- tests -------------------------------------------------------------------------------
 # Notebook code is linted like the package, at a line length that fits a rendered code cell.
-NB_LINE_LENGTH := 88
+NB_LINE_LENGTH := 80
 lint: $(SETUP)
 	$(BIN)/ruff check src tests benchmarks
 	@rm -rf _build/lint && mkdir -p _build/lint

@@ -150,7 +150,9 @@ def stage(root: Path, executed: Path, ledger: Path, out: Path, mathjax: Path | N
     (out / "notebooks").mkdir(parents=True)
     for name in ("_config.yml", "_toc.yml"):
         shutil.copy2(root / name, out / name)
-    shutil.copytree(root / "book", out / "book")
+    shutil.copytree(root / "book", out / "book", ignore=shutil.ignore_patterns("_static"))
+    if (root / "book" / "_static").is_dir():  # the theme includes every .css found there
+        shutil.copytree(root / "book" / "_static", out / "_static")
     for stem in stems:
         notebook = json.loads((executed / f"{stem}.ipynb").read_text())
         (out / "notebooks" / f"{stem}.ipynb").write_text(
