@@ -16,3 +16,9 @@ def project_path(env_var: str, *relative: str) -> Path:
     here = Path.cwd().resolve()
     root = next((f for f in (here, *here.parents) if (f / "_toc.yml").is_file()), here)
     return root.joinpath(*relative)
+
+
+def runs_root() -> Path:
+    """Where trained runs and cached data live: ``$ASSOCMEM_RUNS_DIR``, else ``runs/`` at the
+    project root."""
+    return project_path("ASSOCMEM_RUNS_DIR", "runs")

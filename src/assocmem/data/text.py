@@ -19,7 +19,7 @@ import numpy as np
 
 from assocmem.data import data_dir
 from assocmem.data.corpus import Corpus, fallback_corpus, load_text_dir
-from assocmem.paths import project_path
+from assocmem.paths import runs_root
 
 FALLBACK = "fallback"
 # bump when a change alters the token streams: it is part of every cache key and run config
@@ -29,10 +29,6 @@ VAL_FRACTION = 0.05
 # begin near 95% of the characters, and the margin keeps all of them unseen (checked)
 TOKENIZER_FRACTION = 1 - VAL_FRACTION - 0.01
 _BPE = re.compile(r"^bpe-(\d+)$")
-
-
-def cache_root() -> Path:
-    return project_path("ASSOCMEM_RUNS_DIR", "runs")
 
 
 def corpus_argument(path: str | Path | None = None) -> dict[str, str]:
@@ -144,7 +140,7 @@ def token_stream(corpus: str, tokenizer: str = "bpe-4096", piece_chars: int = 0,
     key = hashlib.sha256(json.dumps([corpus, fingerprint, tokenizer, piece_chars, seed,
                                      PIPELINE_VERSION])
                          .encode()).hexdigest()[:16]
-    folder = cache_root() / "tokens"
+    folder = runs_root() / "tokens"
     ids_path, meta_path = folder / f"{key}.npy", folder / f"{key}.json"
     if ids_path.exists() and meta_path.exists():
         meta = json.loads(meta_path.read_text())

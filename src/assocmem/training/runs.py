@@ -20,7 +20,7 @@ from pathlib import Path
 import torch
 from tqdm import tqdm
 
-from assocmem.paths import project_path
+from assocmem.paths import runs_root
 from assocmem.training import tasks
 from assocmem.training.loop import (
     TrainConfig,
@@ -34,11 +34,6 @@ from assocmem.training.loop import (
 
 class CorruptRun(RuntimeError):
     """A finished run whose files do not match its record."""
-
-
-def runs_root() -> Path:
-    """``$ASSOCMEM_RUNS_DIR``, else ``runs/`` at the project root above the working directory."""
-    return project_path("ASSOCMEM_RUNS_DIR", "runs")
 
 
 def run_dir(cfg: TrainConfig, root: Path | None = None) -> Path:
