@@ -44,7 +44,7 @@ ready.then(() => {
   const resources = performance.getEntriesByType('resource').map(r => r.name);
   const wide = [...document.querySelectorAll('.cell_input pre')]
       .filter(p => p.scrollWidth > p.clientWidth + 1)
-      .map(p => p.innerText.split('\n').reduce((a, b) => b.length > a.length ? b : a, ''));
+      .map(p => p.innerText.split('\\n').reduce((a, b) => b.length > a.length ? b : a, ''));
   done({title: document.title, math: math.length, untypeset, errors,
         text: clone.innerText, images, resources, wide,
         mathjax: !!(window.MathJax && MathJax.version)});
