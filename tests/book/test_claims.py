@@ -1,80 +1,142 @@
 """The claims ledger computes verdicts, asserts what must hold, and feeds the generated pages."""
 
+import csv
 import json
 
 import pytest
 
-from assocmem.book.build import errata_markdown, notebook_stems, scorecard_markdown, stage
-from assocmem.book.claims import Claim, ClaimFailed, Ledger, load_claims
+from assocmem.book.build import (
+    errata_markdown,
+    notebook_stems,
+    scorecard_markdown,
+    stage,
+    write_ledger_files,
+)
+from assocmem.book.claims import Claim, ClaimFailed, Entry, Ledger, load_claims
 
 
-def test_verdicts_follow_the_checks(tmp_path):
-    ledger = Ledger("01_x", tmp_path)
-    first = ledger.statement("a", where="w", statement="s", holds=True, evidence="e")
-    assert first.verdict == "holds"
-    fixed = ledger.statement("b", where="w", statement="s", holds=False, evidence="e",
-                             counterexample="n = 1", corrected="s'", corrected_holds=True)
-    assert fixed.verdict == "holds after correction"
-    refuted = ledger.statement("c", where="w", statement="s", holds=False, evidence="e",
-                               counterexample="x", must_hold=False)
-    assert refuted.verdict == "fails as printed"
-    assert ledger.experiment("d", where="w", statement="s", reproduced=False,
-                             evidence="e").verdict == "not reproduced"
-    assert ledger.not_checkable("e", where="w", statement="s", reason="r").verdict == \
-        "not checkable here"
+def entry(id, kind="statement", **fields):
+    return Entry(id, where=fields.pop("where", "w"), statement="s", kind=kind, chapter="01_x",
+                 impact=fields.pop("impact", "none"), reason="r", **fields)
+
+
+CATALOGUE = {e.id: e for e in (
+    entry("a"), entry("b", failure="edge case", corrected="s'", root_cause="n-1"),
+    entry("b2", failure="edge case", root_cause="n-1", impact="bound or constant"),
+    entry("c", failure="refuted", impact="main result", main=True, changes="the floor goes"),
+    entry("f", failure="corrected", corrected="s'"),
+    entry("d", "experiment"), entry("d2", "experiment"), entry("e", "not checkable"),
+    entry("lemma-9", failure="refuted"), entry("lemma-8", failure="corrected", corrected="t"),
+    entry("z"))}
+
+
+def ledger(tmp_path, name="01_x"):
+    return Ledger(name, tmp_path, CATALOGUE)
+
+
+def test_verdicts_follow_the_checks_and_the_catalogue(tmp_path):
+    book = ledger(tmp_path)
+    first = book.statement("a", holds=True, evidence="e")
+    assert first.verdict == "holds" and first.where == "w" and first.impact == "none"
+    edge = book.statement("b", holds=False, evidence="e", counterexample="n = 1",
+                          corrected_holds=True)
+    assert edge.verdict == "holds except at an edge case" and edge.corrected == "s'"
+    assert book.statement("f", holds=False, evidence="e", counterexample="x",
+                          corrected_holds=True).verdict == "wrong as printed, conclusion kept"
+    refuted = book.statement("c", holds=False, evidence="e", counterexample="x",
+                             must_hold=False)
+    assert refuted.verdict == "refuted" and refuted.main
+    assert book.experiment("d", reproduced=False, evidence="e").verdict == "not reproduced"
+    assert book.experiment("d2", reproduced=False, evidence="e",
+                           decisive=False).verdict == "inconclusive at this scale"
+    assert book.not_checkable("e", reason="r").verdict == "not checkable here"
     saved = json.loads((tmp_path / "01_x.json").read_text())
-    assert [row["id"] for row in saved] == ["a", "b", "c", "d", "e"]
+    assert [row["id"] for row in saved] == ["a", "b", "f", "c", "d", "d2", "e"]
+
+
+def test_unknown_ids_and_wrong_kinds_are_refused(tmp_path):
+    book = ledger(tmp_path)
+    with pytest.raises(ValueError, match="not in the catalogue"):
+        book.statement("no-such-claim", holds=True, evidence="e")
+    with pytest.raises(ValueError, match="is a statement in the catalogue"):
+        book.experiment("a", reproduced=True, evidence="e")
+    with pytest.raises(ValueError, match="failure must be one of"):
+        entry("x", failure="typo")
+    with pytest.raises(ValueError, match="impact must be one of"):
+        entry("x", impact="huge")
+
+
+def test_the_real_catalogue_is_well_formed():
+    from assocmem.book.catalogue import CATALOGUE as REAL
+
+    assert len(REAL) >= 44 and all(key == e.id for key, e in REAL.items())
+    for e in REAL.values():
+        assert all(r in REAL for r in e.related), e.id
+    assert any(e.main for e in REAL.values())
 
 
 def test_a_failing_statement_that_must_hold_raises_after_recording(tmp_path):
-    ledger = Ledger("01_x", tmp_path)
+    book = ledger(tmp_path)
     with pytest.raises(ClaimFailed, match="lemma-9"):
-        ledger.statement("lemma-9", where="w", statement="s", holds=False, evidence="e",
-                         counterexample="x")
-    assert load_claims(tmp_path)[0].verdict == "fails as printed"
+        book.statement("lemma-9", holds=False, evidence="e", counterexample="x")
+    assert load_claims(tmp_path)[0].verdict == "refuted"
     with pytest.raises(ClaimFailed, match="corrected statement fails"):
-        ledger.statement("lemma-8", where="w", statement="s", holds=False, evidence="e",
-                         counterexample="x", corrected="s'", corrected_holds=False)
+        book.statement("lemma-8", holds=False, evidence="e", counterexample="x",
+                       corrected_holds=False)
 
 
 def test_bad_claims_are_refused(tmp_path):
-    ledger = Ledger("01_x", tmp_path)
+    book = ledger(tmp_path)
     with pytest.raises(ClaimFailed, match="no counterexample"):
-        ledger.statement("a", where="w", statement="s", holds=False, evidence="e",
-                         corrected="s'", corrected_holds=True)
+        book.statement("b", holds=False, evidence="e", corrected_holds=True)
+    with pytest.raises(ClaimFailed, match="does not classify"):
+        book.statement("z", holds=False, evidence="e", counterexample="x")
     with pytest.raises(ValueError, match="claim id"):
-        ledger.statement("Lemma 1", where="w", statement="s", holds=True, evidence="e")
-    ledger.statement("a", where="w", statement="s", holds=True, evidence="e")
+        entry("Lemma 1")
+    book.statement("a", holds=True, evidence="e")
     with pytest.raises(ValueError, match="recorded twice"):
-        ledger.statement("a", where="w", statement="s", holds=True, evidence="e")
+        book.statement("a", holds=True, evidence="e")
     with pytest.raises(ValueError, match="verdict"):
         Claim("x", "w", "s", "probably", "e", "nb")
 
 
 def test_rerun_starts_the_notebook_ledger_afresh(tmp_path):
-    Ledger("01_x", tmp_path).statement("a", where="w", statement="s", holds=True, evidence="e")
-    Ledger("01_x", tmp_path)
+    ledger(tmp_path).statement("a", holds=True, evidence="e")
+    ledger(tmp_path)
     assert load_claims(tmp_path) == []
 
 
 def test_duplicate_ids_across_notebooks_are_refused(tmp_path):
-    Ledger("01_x", tmp_path).statement("a", where="w", statement="s", holds=True, evidence="e")
-    Ledger("02_y", tmp_path).statement("a", where="w", statement="s", holds=True, evidence="e")
+    ledger(tmp_path).statement("a", holds=True, evidence="e")
+    ledger(tmp_path, "02_y").statement("a", holds=True, evidence="e")
     with pytest.raises(ValueError, match="more than one notebook"):
         load_claims(tmp_path)
 
 
-def test_generated_pages(tmp_path):
-    ledger = Ledger("01_x", tmp_path)
-    ledger.statement("a", where="App. C", statement="$x$", holds=True, evidence="ok")
-    ledger.statement("b", where="Lemma 2", statement="s", holds=False, evidence="e",
-                     counterexample="n = 1", corrected="s'", corrected_holds=True)
+def test_generated_pages_count_each_root_cause_once(tmp_path):
+    book = ledger(tmp_path)
+    book.statement("a", holds=True, evidence="ok")
+    book.statement("b", holds=False, evidence="e", counterexample="n = 1",
+                   corrected_holds=True)
+    book.statement("b2", holds=False, evidence="e", counterexample="n = 1", must_hold=False)
+    book.statement("c", holds=False, evidence="e", counterexample="x", must_hold=False)
     claims = load_claims(tmp_path)
-    card = scorecard_markdown(claims)
-    assert "{ref}`a <a>`" in card and "**holds after correction**" in card
-    assert "1 holds, 1 holds after correction" in card
+    card = scorecard_markdown(claims, CATALOGUE)
+    assert "{ref}`a <a>`" in card and "**holds except at an edge case**" in card
+    assert "4 claims checked, 3 root causes" in card  # b and b2 share n-1
+    assert "1 refuted, 1 holds except at an edge case, 1 holds" in card
+    assert "1 main result, 1 bound or constant, 1 none" in card
+    assert "the floor goes" in card  # the main result leads, with what it changes
+    assert "not checked yet" in card and "lemma-9" in card
+    assert "- --" not in card  # "- --" is a thematic break in Markdown, ending the table
     errata = errata_markdown(claims)
-    assert "n = 1" in errata and "## Lemma 2" in errata and "App. C" not in errata
+    assert "n = 1" in errata and "## w" in errata and "the floor goes" in errata
+    write_ledger_files(claims, tmp_path / "site")
+    published = json.loads((tmp_path / "site" / "claims.json").read_text())
+    assert [c["id"] for c in published["claims"]] == ["a", "b", "b2", "c"]
+    assert published["claims"][0]["chapter"] == "notebooks/01_x.html#a"
+    rows = list(csv.DictReader(open(tmp_path / "site" / "claims.csv")))
+    assert rows[3]["verdict"] == "refuted" and rows[3]["schema_version"] == "2"
 
 
 def test_stage_refuses_missing_notebooks_and_ledgers(tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import re
 import shutil
 import threading
@@ -131,3 +132,26 @@ def test_notebook_pages_have_figures(server, browser):
         count = browser.execute_script(
             "return document.querySelectorAll('.cell_output img').length")
         assert count > 0, f"{page} shows no figure"
+
+
+@pytest.mark.browser
+def test_the_ledger_is_published_as_data(server, browser):
+    browser.get(f"{server}/book/scorecard.html")
+    links = browser.execute_script(
+        "return [...document.querySelectorAll('a')].map(a => a.href)"
+        ".filter(h => /claims\\.(json|csv)$/.test(h))")
+    assert sorted(link.rsplit("/", 1)[1] for link in links) == ["claims.csv", "claims.json"]
+    rows = browser.execute_script(
+        "return [...document.querySelectorAll('table.scorecard tbody tr')].length")
+    for link in links:  # fetched by the page, as a reader's browser would (a CSV downloads)
+        text = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch(arguments[0]).then(r => r.ok ? r.text() : 'HTTP ' + r.status)"
+            ".then(done).catch(e => done(String(e)));", link)
+        if link.endswith(".json"):
+            data = json.loads(text)
+            assert data["schema_version"] >= 2 and data["claims"], link
+            assert len(data["claims"]) <= rows
+            assert {"id", "verdict", "impact", "evidence", "chapter"} <= set(data["claims"][0])
+        else:
+            assert text.startswith("id,where,statement,verdict,impact"), text[:80]

@@ -12,18 +12,21 @@ ledger, replacing the marker comments in ``book/scorecard.md`` and ``book/errata
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import re
 import shutil
 from collections import Counter
+from dataclasses import asdict
 from pathlib import Path
 
 import yaml
 
-from assocmem.book.claims import ERRATA_VERDICTS, VERDICTS, Claim, load_claims
+from assocmem.book.claims import ERRATA_VERDICTS, IMPACTS, SCHEMA_VERSION, Claim, Entry, load_claims
 
 SCORECARD_MARKER = "<!-- scorecard: generated from the claims ledger -->"
 ERRATA_MARKER = "<!-- errata: generated from the claims ledger -->"
+HEADLINE_MARKER = "<!-- headline: generated from the claims ledger -->"
 
 
 def toc_files(toc_path: Path) -> list[str]:
@@ -51,25 +54,81 @@ def notebook_stems(toc_path: Path) -> list[str]:
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()) or "--"
+    return " ".join(text.split()) or "\u2014"
 
 
-def scorecard_markdown(claims: list[Claim]) -> str:
-    """A summary line and a list-table of every claim, linking to the section that checks it."""
-    counts = Counter(c.verdict for c in claims)
-    summary = ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts[v])
+# Most severe first: a group of rows sharing a root cause takes its most severe verdict.
+SEVERITY = ("refuted", "not reproduced", "wrong as printed, conclusion kept",
+            "inconclusive at this scale", "holds except at an edge case", "not checkable here",
+            "not checked yet", "holds", "reproduced")
+
+
+def root_causes(claims: list[Claim]) -> list[tuple[str, str, str]]:
+    """(root cause, verdict, impact) once per root cause: rows that share one are counted once,
+    with their most severe verdict and largest impact."""
+    groups: dict[str, list[Claim]] = {}
+    for c in claims:
+        groups.setdefault(c.root_cause or c.id, []).append(c)
+    return [(cause, min((c.verdict for c in rows), key=SEVERITY.index),
+             max((c.impact for c in rows), key=IMPACTS.index))
+            for cause, rows in groups.items()]
+
+
+def _counts(values, order) -> str:
+    counts = Counter(values)
+    return ", ".join(f"{counts[v]} {v}" for v in order if counts[v])
+
+
+def headline_markdown(claims: list[Claim], catalogue: dict[str, Entry]) -> str:
+    """The paper's main results, one line each, then the counts with each root cause once."""
+    checked = {c.id for c in claims}
+    causes = root_causes(claims)
     lines = [
-        f"**{len(claims)} claims checked:** {summary}.",
-        "",
-        "```{list-table}",
+        "```{list-table} The paper's main results",
         ":header-rows: 1",
-        ":widths: 14 14 30 12 30",
+        ":widths: 16 18 14 12 40",
+        ":class: scorecard-main",
+        "",
+        "* - Claim",
+        "  - Where in the paper",
+        "  - Verdict",
+        "  - Impact",
+        "  - What it changes",
+    ]
+    for c in claims:
+        if c.main:
+            stands = c.verdict in ("holds", "reproduced")
+            lines += [f"* - {{ref}}`{c.id} <{c.id}>`", f"  - {_cell(c.where)}",
+                      f"  - **{c.verdict}**", f"  - {c.impact}",
+                      f"  - {_cell(c.reason if stands or not c.changes else c.changes)}"]
+    lines += ["```", "",
+              f"**{len(claims)} claims checked, {len(causes)} root causes.** Each root cause "
+              f"counted once, by verdict: {_counts([v for _, v, _ in causes], SEVERITY)}; "
+              f"by impact on the paper: {_counts([i for _, _, i in causes], IMPACTS[::-1])}."]
+    missing = [i for i in catalogue if i not in checked]
+    if missing:
+        lines += ["", f"**Not checked yet** ({len(missing)} of {len(catalogue)} catalogue "
+                      f"entries): {', '.join(missing)}."]
+    return "\n".join(lines)
+
+
+def scorecard_markdown(claims: list[Claim], catalogue: dict[str, Entry] | None = None) -> str:
+    """The headline, then a list-table of every claim, linking to the section that checks it;
+    catalogue entries that no notebook checked are listed as not checked yet."""
+    catalogue = {c.id: c for c in claims} if catalogue is None else catalogue
+    lines = [
+        headline_markdown(claims, catalogue),
+        "",
+        "```{list-table} Every claim",
+        ":header-rows: 1",
+        ":widths: 13 13 28 11 9 26",
         ":class: scorecard",
         "",
         "* - Claim",
         "  - Where in the paper",
         "  - Statement as printed",
         "  - Verdict",
+        "  - Impact",
         "  - Evidence (computed by the run)",
     ]
     for c in claims:
@@ -78,14 +137,22 @@ def scorecard_markdown(claims: list[Claim]) -> str:
             f"  - {_cell(c.where)}",
             f"  - {_cell(c.statement)}",
             f"  - **{c.verdict}**",
+            f"  - {c.impact}",
             f"  - {_cell(c.evidence)}",
         ]
+    checked = {c.id for c in claims}
+    for entry in catalogue.values():
+        if entry.id not in checked and isinstance(entry, Entry):
+            lines += [f"* - {entry.id}", f"  - {_cell(entry.where)}",
+                      f"  - {_cell(entry.statement)}", "  - not checked yet",
+                      f"  - {entry.impact}", "  - \u2014"]
     lines.append("```")
     return "\n".join(lines)
 
 
 def errata_markdown(claims: list[Claim]) -> str:
-    """One entry per claim that fails as printed: counterexample, correction and evidence."""
+    """One entry per statement that fails as printed: counterexample, correction, what it
+    changes for the paper, verdict and impact."""
     failing = [c for c in claims if c.verdict in ERRATA_VERDICTS]
     if not failing:
         return "No statement checked so far fails as printed."
@@ -98,12 +165,41 @@ def errata_markdown(claims: list[Claim]) -> str:
             "",
             f"**Counterexample.** {c.counterexample}",
             "",
-            f"**Corrected statement.** {c.corrected or '(none derived: the claim stands refuted)'}",
+            f"**Corrected statement.** {c.corrected or '(none: the claim is refuted)'}",
             "",
-            f"**Verdict: {c.verdict}.** {c.evidence} (checked in {{ref}}`{c.id} <{c.id}>`)",
+            f"**What it changes.** {c.changes or c.reason}",
+            "",
+            f"**Verdict: {c.verdict}; impact: {c.impact}.** {c.evidence} (checked in "
+            f"{{ref}}`{c.id} <{c.id}>`)",
             "",
         ]
     return "\n".join(parts)
+
+
+CSV_FIELDS = ("id", "where", "statement", "verdict", "impact", "reason", "evidence",
+              "counterexample", "corrected", "changes", "root_cause", "related", "main",
+              "chapter", "schema_version")
+
+
+def ledger_rows(claims: list[Claim]) -> list[dict]:
+    """The published ledger: one row per claim, with a link to the section that checks it."""
+    return [{**asdict(c), "related": list(c.related),
+             "chapter": f"notebooks/{c.notebook}.html#{c.id}",
+             "schema_version": SCHEMA_VERSION} for c in claims]
+
+
+def write_ledger_files(claims: list[Claim], folder: Path) -> None:
+    """``claims.json`` and ``claims.csv`` (fields :data:`CSV_FIELDS`) in ``folder``."""
+    rows = ledger_rows(claims)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "claims.json").write_text(json.dumps(
+        {"schema_version": SCHEMA_VERSION, "paper": "arXiv:2405.08707", "claims": rows},
+        indent=1))
+    with open(folder / "claims.csv", "w", newline="") as handle:
+        writer = csv.DictWriter(handle, CSV_FIELDS, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({**row, "related": " ".join(row["related"])})
 
 
 def _fill(template: Path, marker: str, body: str) -> str:
@@ -162,10 +258,17 @@ def stage(root: Path, executed: Path, ledger: Path, out: Path, mathjax: Path | N
             raise FileNotFoundError(f"MathJax not found at {mathjax} (run `npm ci`)")
         shutil.copytree(mathjax, out / "_extra" / "mathjax")
 
+    from assocmem.book.catalogue import CATALOGUE
+
     claims = [c for c in load_claims(ledger) if c.notebook in stems]
+    unknown = sorted(c.id for c in claims if c.id not in CATALOGUE)
+    if unknown:
+        raise ValueError(f"claims recorded in {ledger} are not in the catalogue: {unknown}")
+    write_ledger_files(claims, out / "_extra")
     for page, marker, body in (
-        ("scorecard.md", SCORECARD_MARKER, scorecard_markdown(claims)),
+        ("scorecard.md", SCORECARD_MARKER, scorecard_markdown(claims, CATALOGUE)),
         ("errata.md", ERRATA_MARKER, errata_markdown(claims)),
+        ("intro.md", HEADLINE_MARKER, headline_markdown(claims, CATALOGUE)),
     ):
         (out / "book" / page).write_text(_fill(root / "book" / page, marker, body))
     return out

@@ -1,14 +1,21 @@
 """The claims ledger: every checkable statement of the paper, with a verdict the code computes.
 
-A notebook opens a :class:`Ledger` under its own name and records each statement it checks.
-Each record is written at once to ``<ledger dir>/<notebook>.json``; the book build gathers the
-files into the scorecard and the errata page (:mod:`assocmem.book.build`). Nobody writes a verdict
-by hand: the verdict follows from the booleans that the checks compute. Whatever must hold (a
-lemma, or the corrected form of a statement that fails as printed) is also asserted, so that a
-regression raises :class:`ClaimFailed` and stops the notebook, and with it ``make test``.
+What a claim *is* (its place in the paper, the statement as printed, its correction, the impact
+of its failure, the root cause it shares with other rows) is written once, in the catalogue
+(:mod:`assocmem.book.catalogue`). A notebook opens a :class:`Ledger` under its own name and
+records, for a catalogue id, only what it computed: the booleans and the evidence. The verdict
+follows from those booleans and from the catalogue's classification of a failure:
 
-The ledger directory is ``$ASSOCMEM_LEDGER_DIR`` when set (the Makefile sets it), otherwise
-``_build/ledger`` under the project root found above the working directory.
+- a statement that passes its check **holds**; one that fails is, as the catalogue classifies
+  it, **holds except at an edge case**, **wrong as printed, conclusion kept** or **refuted**;
+- an experiment is **reproduced** or **not reproduced** when the chapter's design can decide
+  (``decisive``), else **inconclusive at this scale**; or it is **not checkable here**.
+
+Whatever must hold (a lemma, or the corrected form of a statement that fails as printed) is also
+asserted, so that a regression raises :class:`ClaimFailed` and stops the notebook, and with it
+``make test``. Each record is written at once to ``<ledger dir>/<notebook>.json``
+(``$ASSOCMEM_LEDGER_DIR``, else ``_build/ledger`` under the project root); the book build
+gathers the files into the scorecard, the errata page and the published ``claims.json``.
 """
 
 from __future__ import annotations
@@ -20,15 +27,16 @@ from pathlib import Path
 
 from assocmem.paths import project_path
 
-VERDICTS = (
-    "holds",
-    "fails as printed",
-    "holds after correction",
-    "reproduced",
-    "not reproduced",
-    "not checkable here",
-)
-ERRATA_VERDICTS = ("fails as printed", "holds after correction")
+STATEMENT_VERDICTS = ("holds", "holds except at an edge case",
+                      "wrong as printed, conclusion kept", "refuted")
+EXPERIMENT_VERDICTS = ("reproduced", "not reproduced", "inconclusive at this scale",
+                       "not checkable here")
+VERDICTS = STATEMENT_VERDICTS + EXPERIMENT_VERDICTS
+ERRATA_VERDICTS = STATEMENT_VERDICTS[1:]
+FAILURES = dict(zip(("edge case", "corrected", "refuted"), ERRATA_VERDICTS, strict=True))
+IMPACTS = ("none", "bound or constant", "main result")
+KINDS = ("statement", "experiment", "not checkable")
+SCHEMA_VERSION = 2
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
@@ -37,8 +45,50 @@ class ClaimFailed(AssertionError):
 
 
 @dataclass(frozen=True)
+class Entry:
+    """A catalogue entry: what the paper claims and what its failure would mean.
+
+    ``failure`` (statements only) classifies a failing check: ``"edge case"``, ``"corrected"``
+    (wrong as printed, the corrected form keeps the conclusion) or ``"refuted"``. ``impact`` is
+    the judgement of what a failure changes for the paper, with its one-line ``reason``;
+    ``changes`` says what the finding changes for the paper's conclusions; ``root_cause`` groups
+    rows that fail for one reason (counted once in the headline); ``main`` marks the paper's main
+    results, which lead the scorecard.
+    """
+
+    id: str
+    where: str
+    statement: str
+    kind: str
+    chapter: str
+    impact: str
+    reason: str
+    corrected: str = ""
+    failure: str = ""
+    changes: str = ""
+    root_cause: str = ""
+    related: tuple[str, ...] = ()
+    main: bool = False
+
+    def __post_init__(self):
+        if not _ID.match(self.id):
+            raise ValueError(f"claim id must be lower-case words joined by '-'; got {self.id!r}")
+        if self.kind not in KINDS:
+            raise ValueError(f"claim {self.id!r}: kind must be one of {KINDS}; got {self.kind!r}")
+        if self.impact not in IMPACTS:
+            raise ValueError(f"claim {self.id!r}: impact must be one of {IMPACTS}; "
+                             f"got {self.impact!r}")
+        if self.failure and (self.kind != "statement" or self.failure not in FAILURES):
+            raise ValueError(f"claim {self.id!r}: failure must be one of {list(FAILURES)} and "
+                             f"only for statements; got {self.failure!r}")
+        for name in ("where", "statement", "reason"):
+            if not getattr(self, name).strip():
+                raise ValueError(f"claim {self.id!r}: {name!r} must not be empty")
+
+
+@dataclass(frozen=True)
 class Claim:
-    """One row of the ledger.
+    """One row of the ledger: the catalogue's entry and what the run computed.
 
     ``id`` doubles as the MyST label of the notebook section that checks the claim, so the
     scorecard links to it and a missing label breaks the strict book build.
@@ -52,27 +102,41 @@ class Claim:
     notebook: str
     counterexample: str = ""
     corrected: str = ""
+    impact: str = "none"
+    reason: str = ""
+    changes: str = ""
+    root_cause: str = ""
+    related: tuple[str, ...] = ()
+    main: bool = False
 
     def __post_init__(self):
         if not _ID.match(self.id):
             raise ValueError(f"claim id must be lower-case words joined by '-'; got {self.id!r}")
         if self.verdict not in VERDICTS:
             raise ValueError(f"claim verdict must be one of {VERDICTS}; got {self.verdict!r}")
+        if self.impact not in IMPACTS:
+            raise ValueError(f"claim impact must be one of {IMPACTS}; got {self.impact!r}")
         for name in ("where", "statement", "evidence"):
             if not getattr(self, name).strip():
                 raise ValueError(f"claim {self.id!r}: {name!r} must not be empty")
         if self.verdict in ERRATA_VERDICTS and not self.counterexample.strip():
             raise ValueError(f"claim {self.id!r} fails as printed: give its counterexample")
-        if self.verdict == "holds after correction" and not self.corrected.strip():
-            raise ValueError(f"claim {self.id!r}: give the corrected statement")
+        object.__setattr__(self, "related", tuple(self.related))
 
     def _repr_markdown_(self) -> str:
-        return f"**{self.id} ({self.where}): {self.verdict}.** {self.evidence}"
+        return (f"**{self.id} ({self.where}): {self.verdict}** (impact: {self.impact}). "
+                f"{self.evidence}")
 
 
 def default_ledger_dir() -> Path:
     """``$ASSOCMEM_LEDGER_DIR``, else ``_build/ledger`` at the project root above the cwd."""
     return project_path("ASSOCMEM_LEDGER_DIR", "_build", "ledger")
+
+
+def _catalogue() -> dict[str, Entry]:
+    from assocmem.book.catalogue import CATALOGUE
+
+    return CATALOGUE
 
 
 @dataclass
@@ -81,56 +145,73 @@ class Ledger:
 
     notebook: str
     directory: Path | None = None
+    catalogue: dict[str, Entry] | None = None
     claims: dict[str, Claim] = field(default_factory=dict)
 
     def __post_init__(self):
         self.directory = Path(self.directory) if self.directory else default_ledger_dir()
+        self.catalogue = _catalogue() if self.catalogue is None else self.catalogue
         self.path = self.directory / f"{self.notebook}.json"
         self.directory.mkdir(parents=True, exist_ok=True)
         self._save()  # a re-run starts its notebook's ledger afresh
 
-    def statement(
-        self, id: str, *, where: str, statement: str, holds: bool, evidence: str,
-        counterexample: str = "", corrected: str = "", corrected_holds: bool | None = None,
-        must_hold: bool = True,
-    ) -> Claim:
+    def entry(self, id: str, kind: str) -> Entry:
+        """The catalogue's entry for ``id``; an unknown id or another kind is an error."""
+        if id not in self.catalogue:
+            raise ValueError(f"claim id {id!r} is not in the catalogue "
+                             f"(assocmem.book.catalogue): add it there first")
+        entry = self.catalogue[id]
+        if entry.kind != kind:
+            raise ValueError(f"claim {id!r} is a {entry.kind} in the catalogue, recorded as a "
+                             f"{kind}")
+        return entry
+
+    def statement(self, id: str, *, holds: bool, evidence: str, counterexample: str = "",
+                  corrected_holds: bool | None = None, must_hold: bool = True) -> Claim:
         """Record a mathematical statement checked as printed (and, if it fails, corrected).
 
-        The verdict: ``holds`` when the printed statement passed; ``holds after correction`` when
-        it failed and ``corrected`` passed; ``fails as printed`` otherwise. With ``must_hold``
-        (the default), a statement that holds neither as printed nor corrected raises
-        :class:`ClaimFailed` after it is recorded.
+        A statement that fails takes the verdict of its catalogue ``failure`` class. The
+        corrected statement, where the catalogue has one, must hold (``corrected_holds``);
+        with ``must_hold`` (the default), a statement that holds neither as printed nor
+        corrected raises :class:`ClaimFailed` after it is recorded.
         """
+        entry = self.entry(id, "statement")
         if not holds and not counterexample:
-            raise ClaimFailed(f"{id} ({where}) failed its check, which no counterexample "
+            raise ClaimFailed(f"{id} ({entry.where}) failed its check, which no counterexample "
                               f"explains: {evidence}")
-        if holds:
-            verdict = "holds"
-        elif corrected and corrected_holds:
-            verdict = "holds after correction"
-        else:
-            verdict = "fails as printed"
-        claim = self._add(Claim(id, where, statement, verdict, evidence, self.notebook,
-                                counterexample, corrected))
-        if corrected and corrected_holds is False:
+        if not holds and not entry.failure:
+            raise ClaimFailed(f"{id} failed its check, but the catalogue does not classify "
+                              f"its failure: {evidence}")
+        verdict = "holds" if holds else FAILURES[entry.failure]
+        claim = self._add(entry, verdict, evidence, counterexample)
+        if entry.corrected and corrected_holds is False:
             raise ClaimFailed(f"{id}: the corrected statement fails too: {evidence}")
-        if must_hold and verdict == "fails as printed":
-            raise ClaimFailed(f"{id} ({where}) fails: {evidence}")
+        if must_hold and not holds and not (entry.corrected and corrected_holds):
+            raise ClaimFailed(f"{id} ({entry.where}) fails: {evidence}")
         return claim
 
-    def experiment(self, id: str, *, where: str, statement: str, reproduced: bool,
-                   evidence: str) -> Claim:
-        """Record an empirical claim: ``reproduced`` or ``not reproduced`` by our run."""
-        verdict = "reproduced" if reproduced else "not reproduced"
-        return self._add(Claim(id, where, statement, verdict, evidence, self.notebook))
+    def experiment(self, id: str, *, reproduced: bool, evidence: str,
+                   decisive: bool = True) -> Claim:
+        """Record an empirical claim: ``reproduced`` or ``not reproduced`` when the chapter's
+        design can decide (``decisive``), otherwise ``inconclusive at this scale``."""
+        entry = self.entry(id, "experiment")
+        if not decisive:
+            verdict = "inconclusive at this scale"
+        else:
+            verdict = "reproduced" if reproduced else "not reproduced"
+        return self._add(entry, verdict, evidence)
 
-    def not_checkable(self, id: str, *, where: str, statement: str, reason: str) -> Claim:
+    def not_checkable(self, id: str, *, reason: str) -> Claim:
         """Record a claim this book cannot check, with the reason as its evidence."""
-        return self._add(Claim(id, where, statement, "not checkable here", reason, self.notebook))
+        return self._add(self.entry(id, "not checkable"), "not checkable here", reason)
 
-    def _add(self, claim: Claim) -> Claim:
-        if claim.id in self.claims:
-            raise ValueError(f"claim {claim.id!r} recorded twice in {self.notebook}")
+    def _add(self, entry: Entry, verdict: str, evidence: str, counterexample: str = "") -> Claim:
+        if entry.id in self.claims:
+            raise ValueError(f"claim {entry.id!r} recorded twice in {self.notebook}")
+        claim = Claim(entry.id, entry.where, entry.statement, verdict, evidence, self.notebook,
+                      counterexample, entry.corrected if verdict in ERRATA_VERDICTS else "",
+                      entry.impact, entry.reason, entry.changes, entry.root_cause,
+                      entry.related, entry.main)
         self.claims[claim.id] = claim
         self._save()
         return claim
@@ -141,9 +222,10 @@ class Ledger:
         tmp.replace(self.path)
 
     def _repr_markdown_(self) -> str:
-        rows = [f"| {c.id} | {c.where} | **{c.verdict}** | {c.evidence} |"
+        rows = [f"| {c.id} | {c.where} | **{c.verdict}** | {c.impact} | {c.evidence} |"
                 for c in self.claims.values()]
-        return "\n".join(["| claim | where | verdict | evidence |", "|---|---|---|---|", *rows])
+        return "\n".join(["| claim | where | verdict | impact | evidence |",
+                          "|---|---|---|---|---|", *rows])
 
 
 def load_claims(directory: Path) -> list[Claim]:
