@@ -165,7 +165,8 @@ def errata_markdown(claims: list[Claim]) -> str:
             "",
             f"**Counterexample.** {c.counterexample}",
             "",
-            f"**Corrected statement.** {c.corrected or '(none: the claim is refuted)'}",
+            (f"**What holds instead.** {c.corrected or '(nothing derived here)'}"
+             if c.verdict == "refuted" else f"**Corrected statement.** {c.corrected}"),
             "",
             f"**What it changes.** {c.changes or c.reason}",
             "",
