@@ -325,9 +325,10 @@ CATALOGUE: dict[str, Entry] = {
             kind="statement",
             chapter="05_partition_function",
             impact="main result",
-            reason="Printed lower bound e^(-r)V_n(r) fails for r > 1 at moderate n (at the paper's "
-            "r = 7.74, n = 1024: e^-11.8 vs true e^-63.9). Survives: upper bound V_n(r); "
-            "lower bound with e^(-r^2); printed form when r <= 1.",
+            reason="The printed lower bound e^(-r) V_n(r) fails for r > 1 at moderate n, by many "
+            "orders of magnitude at the paper's own r_c for n = 1024 (chapter 05 computes "
+            "both). Survives: the upper bound V_n(r); a lower bound with e^(-r^2); the "
+            "printed form when r <= 1.",
             corrected="$e^{-r_i^2}V_n(r_i) \\le \\int_{B_i}\\exp(-\\lVert x-\\rho^i\\rVert^2)\\,dx "
             "\\le V_n(r_i)$ (and the printed form holds when $r_i \\le 1$).",
             failure="refuted",
@@ -367,9 +368,9 @@ CATALOGUE: dict[str, Entry] = {
             kind="statement",
             chapter="05_partition_function",
             impact="main result",
-            reason="Printed lower bound fails for n >= 24; exact log(Z_t/d) falls with slope -1/(2 "
-            "pi e), so Z_t ~ d e^(-n/2 pi e)/sqrt(n pi), not ~d V_n(r_c). Survives: the "
-            "upper bound Z_t <= d V_n(r_c).",
+            reason="The printed lower bound fails beyond small n: the exact log(Z_t/d) falls "
+            "linearly in n with slope -1/(2 pi e), so Z_t ~ d e^(-n/2 pi e)/sqrt(n pi), not "
+            "~d V_n(r_c). Survives: the upper bound Z_t <= d V_n(r_c).",
             corrected="$d\\,V_n(r_c)\\,e^{-r_c^2} \\le Z_t \\le d\\,V_n(r_c)$ with $r_c^2 = "
             "n/(2\\pi e)$, i.e. $Z_t \\approx d\\,e^{-n/(2\\pi e)}/\\sqrt{n\\pi}$.",
             failure="refuted",
@@ -484,13 +485,14 @@ CATALOGUE: dict[str, Entry] = {
             kind="statement",
             chapter="07_model_data_balance",
             impact="bound or constant",
-            reason="GPT-2 medium has d_FF = 4096 = 4 d_emb, not 3072; the FF count is 201,449,472 "
-            "(8 l d^2 + 5 l d), not 151,093,248. The paper's arithmetic is right for its "
-            "wrong d_FF.",
+            reason="GPT-2 medium has d_FF = 4 d_emb, not 3 d_emb, so the FF group is 8 l d^2 + 5 l "
+            "d "
+            "rather than the printed 6 l d^2 + 4 l d. The paper's arithmetic is right for the "
+            "d_FF it assumes.",
             corrected="$d_{\\mathrm{FF}} = 4 d_{\\mathrm{emb}} = 4096$, giving $8 l "
             "d_{\\mathrm{emb}}^2 + 5 l d_{\\mathrm{emb}}$ parameters.",
             failure="corrected",
-            changes="FF layers still dominate N; only the constant A in Eq. 2 changes (10 -> 12).",
+            changes="FF layers still dominate N; only the constant A in Eq. 2 changes.",
             root_cause="gpt2-dff-3x-not-4x",
             related=("app-e-constant-a",),
         ),
@@ -502,8 +504,9 @@ CATALOGUE: dict[str, Entry] = {
             kind="statement",
             chapter="07_model_data_balance",
             impact="bound or constant",
-            reason="With the real d_FF, N = 12.0 l d_emb^2 (A ~ 12, not 10); the sentence also "
-            "drops the factor l that Eq. 2 has.",
+            reason="With the real d_FF, attention and projections give 4 l d_emb^2 and the FF 8 l "
+            "d_emb^2, so A is about 12, not 10; the sentence also drops the factor l that Eq. "
+            "2 has.",
             corrected="$N \\approx A\\,l\\,d_{\\mathrm{emb}}^2$ (Eq. 2) with $A \\approx 12$ for "
             "GPT-2.",
             failure="corrected",
@@ -535,8 +538,9 @@ CATALOGUE: dict[str, Entry] = {
             kind="statement",
             chapter="07_model_data_balance",
             impact="none",
-            reason="39.95M/214.18M^2 = 8.709e-10, 60.26M/261.78M^2 = 8.793e-10, 80.20M/309.37M^2 = "
-            "8.379e-10: arithmetic correct.",
+            reason="The printed N/D*^2 column equals the table's own N over D*^2 to the printed "
+            "digits: the arithmetic is correct (what the ratios can show is another matter, "
+            "see table-3-dstar).",
         ),
         Entry(
             id="prop-5-eq-2-step",
@@ -675,8 +679,8 @@ CATALOGUE: dict[str, Entry] = {
             "measured as defined. Decider: runs past every minimum plus a full window, the "
             "whole validation tail.",
             changes="Nothing decided: Table 3's constant N/D*^2 is neither confirmed nor excluded; "
-            "the paper preset (~112 GPU-h) or a mid-scale grid with D spanning >3 steps "
-            "per N would decide.",
+            "the paper preset (its GPU-hours are estimated in chapter 10) or a mid-scale grid "
+            "with D spanning several steps per N would decide.",
             root_cause="openelm-cpu-scale-underpowered",
             related=("prop-5-empirical", "app-f2-robustness"),
             main=True,
@@ -708,9 +712,9 @@ CATALOGUE: dict[str, Entry] = {
             reason="A small model on a short run, validated on a sample of the held-out tail whose "
             "noise is not measured, says little about 40M-parameter runs near 6,000 steps. "
             "Decider: five seeds at the largest size, the whole validation tail.",
-            changes="If the paper-scale seed spread matched ours (sd 0.02), Table 3's MSEs "
-            "(0.02-0.05 around sigma^2 = 0.04) would carry error bars comparable to their "
-            "differences.",
+            changes="If the paper-scale seed spread were like ours, Table 3's printed MSEs "
+            "(0.02-0.05 "
+            "around sigma^2 = 0.04) would carry error bars comparable to their differences.",
             root_cause="openelm-cpu-scale-underpowered",
             related=("table-3-dstar", "prop-5-empirical"),
         ),

@@ -44,6 +44,17 @@ class ClaimFailed(AssertionError):
     """A statement that must hold (a lemma, or a corrected statement) failed its check."""
 
 
+def _check_row(row, required: tuple[str, ...]) -> None:
+    """The checks a catalogue entry and a ledger row share: id, impact, non-empty texts."""
+    if not _ID.match(row.id):
+        raise ValueError(f"claim id must be lower-case words joined by '-'; got {row.id!r}")
+    if row.impact not in IMPACTS:
+        raise ValueError(f"claim {row.id!r}: impact must be one of {IMPACTS}; got {row.impact!r}")
+    for name in required:
+        if not getattr(row, name).strip():
+            raise ValueError(f"claim {row.id!r}: {name!r} must not be empty")
+
+
 @dataclass(frozen=True)
 class Entry:
     """A catalogue entry: what the paper claims and what its failure would mean.
@@ -71,19 +82,12 @@ class Entry:
     main: bool = False
 
     def __post_init__(self):
-        if not _ID.match(self.id):
-            raise ValueError(f"claim id must be lower-case words joined by '-'; got {self.id!r}")
+        _check_row(self, ("where", "statement", "reason"))
         if self.kind not in KINDS:
             raise ValueError(f"claim {self.id!r}: kind must be one of {KINDS}; got {self.kind!r}")
-        if self.impact not in IMPACTS:
-            raise ValueError(f"claim {self.id!r}: impact must be one of {IMPACTS}; "
-                             f"got {self.impact!r}")
         if self.failure and (self.kind != "statement" or self.failure not in FAILURES):
             raise ValueError(f"claim {self.id!r}: failure must be one of {list(FAILURES)} and "
                              f"only for statements; got {self.failure!r}")
-        for name in ("where", "statement", "reason"):
-            if not getattr(self, name).strip():
-                raise ValueError(f"claim {self.id!r}: {name!r} must not be empty")
 
 
 @dataclass(frozen=True)
@@ -110,15 +114,9 @@ class Claim:
     main: bool = False
 
     def __post_init__(self):
-        if not _ID.match(self.id):
-            raise ValueError(f"claim id must be lower-case words joined by '-'; got {self.id!r}")
+        _check_row(self, ("where", "statement", "evidence"))
         if self.verdict not in VERDICTS:
             raise ValueError(f"claim verdict must be one of {VERDICTS}; got {self.verdict!r}")
-        if self.impact not in IMPACTS:
-            raise ValueError(f"claim impact must be one of {IMPACTS}; got {self.impact!r}")
-        for name in ("where", "statement", "evidence"):
-            if not getattr(self, name).strip():
-                raise ValueError(f"claim {self.id!r}: {name!r} must not be empty")
         if self.verdict in ERRATA_VERDICTS and not self.counterexample.strip():
             raise ValueError(f"claim {self.id!r} fails as printed: give its counterexample")
         object.__setattr__(self, "related", tuple(self.related))
