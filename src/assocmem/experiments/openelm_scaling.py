@@ -57,6 +57,10 @@ class Preset:
     window: int  # Table 3's MSE window, in logged steps
     paper_heads: bool = False  # the paper's head lists and fitted FFN multipliers (App. F.1)
     sigma2: float = PAPER_SIGMA2
+    decay: str = "cosine"  # the learning-rate schedule after warmup
+    patience: int = 0  # > 0: train until the minimum is this old, ``steps`` being the cap
+    seeds: tuple[int, ...] = (0,)  # the seeds of Table 3's grid
+    robustness_seeds: int = 5  # App. F.2: seeds of the largest model on the largest prefix
     notes: str = field(default="", compare=False)
 
     def model_args(self, model: str) -> dict:
@@ -91,17 +95,33 @@ class Preset:
                            pipeline=PIPELINE_VERSION),
             model="openelm", model_args=self.model_args(model), dropout=0.1,
             steps=steps or self.steps, batch_size=self.batch_size, micro_batch=self.micro_batch,
-            lr=self.lr, warmup_steps=self.warmup_steps, decay="cosine", min_lr_ratio=0.1,
+            lr=self.lr, warmup_steps=self.warmup_steps, decay=self.decay, min_lr_ratio=0.1,
             betas=(0.9, 0.95), eps=1e-8, weight_decay=0.0, eval_every=self.eval_every,
-            eval_batches=self.eval_batches, log_every=1,
+            eval_batches=self.eval_batches, patience=self.patience, log_every=1,
             checkpoint_every=max(100, self.steps // 4), seed=seed, device=device,
             compile=device == "cuda")
 
     def runs(self, seed: int = 0, device: str = "cpu", corpus_path: str = "") -> dict:
-        """Every run of Table 3's grid, by name (for the command line)."""
+        """Every run of Table 3's grid for one seed, by name (for the command line)."""
         corpus = corpus_argument(corpus_path or None)
         return {f"{m.replace(' ', '').lower()}-D{d}": self.run_config(m, d, corpus, seed, device)
                 for m in self.models for d in self.sizes}
+
+    def robustness_cell(self) -> tuple[str, int]:
+        """App. F.2's cell: the largest model on the largest prefix."""
+        return list(self.models)[-1], self.sizes[-1]
+
+    def all_runs(self, device: str = "cpu", corpus_path: str = "") -> dict:
+        """Every run the chapters read, by name with its seed: Table 3's grid for each of
+        ``seeds`` (seed by seed, small prefixes first) and App. F.2's further seeds."""
+        corpus = corpus_argument(corpus_path or None)
+        runs = {f"{name}-s{seed}": cfg for seed in self.seeds
+                for name, cfg in self.runs(seed, device, corpus_path).items()}
+        model, size = self.robustness_cell()
+        for seed in range(self.robustness_seeds):
+            cfg = self.run_config(model, size, corpus, seed, device)
+            runs.setdefault(f"{model.replace(' ', '').lower()}-D{size}-s{seed}", cfg)
+        return runs
 
 
 PRESETS: dict[str, Preset] = {
@@ -114,6 +134,20 @@ PRESETS: dict[str, Preset] = {
         tokenizer="bpe-1024", context=64, piece_chars=50_000, batch_size=16, micro_batch=16,
         steps=400, lr=3e-3, warmup_steps=20, eval_every=10, eval_batches=8, window=50,
         notes="Minutes on 2 CPU cores: 2-layer models, a 1,024-token BPE, 64-token windows."),
+    "cpu-long": Preset(
+        "cpu-long", models={"Model 1": dict(model_dim=16), "Model 2": dict(model_dim=32),
+                            "Model 3": dict(model_dim=64)},
+        shape=dict(n_layers=2, head_dim=16, num_gqa_groups=2, qkv_multipliers=(0.5, 1.0),
+                   ffn_multipliers=(0.5, 4.0), ffn_dim_divisor=16),
+        sizes=tuple(int(round(d)) for d in np.geomspace(8_000, 256_000, 12)),
+        tokenizer="bpe-1024", context=64, piece_chars=50_000, batch_size=16, micro_batch=16,
+        steps=3000, lr=3e-3, warmup_steps=20, decay="constant", eval_every=25, eval_batches=0,
+        window=100, patience=100, seeds=(0, 1, 2),
+        notes="Hours on 2 CPU cores, in the background (archived): the cpu preset's models "
+              "(N over a decade) on 12 prefixes over 1.5 decades, 3 seeds, each run trained "
+              "until its validation minimum is 100 steps old (cap 3,000: censored beyond), "
+              "validated on the whole held-out tail every 25 steps, a constant learning rate "
+              "after warmup (so that a run's course does not depend on the cap)."),
     "paper": Preset(
         "paper", models={name: dict(model_dim=spec["model_dim"])
                          for name, spec in PAPER_OPENELM.items()},

@@ -4,6 +4,8 @@
     python -m assocmem.training --experiment question_formation --preset tiny --run-name depth-2 \\
         --steps 30 --out runs/tiny [--resume] [--seed 0]
     torchrun --nproc_per_node 2 -m assocmem.training ... (DistributedDataParallel)
+    python -m assocmem.training --experiment openelm_scaling --preset cpu-long --all \
+        --workers 2 --archive     (every run of the preset, each archived as it finishes)
 
 The presets are the experiments' own (``assocmem.experiments.<experiment>.PRESETS``), the same
 registry the notebooks validate their ``preset`` parameter against.
@@ -31,6 +33,11 @@ def main(argv=None) -> None:
     parser.add_argument("--preset", required=True, help="a key of the experiment's PRESETS")
     parser.add_argument("--run-name", help="a run of the preset (see --list)")
     parser.add_argument("--list", action="store_true", help="list the preset's runs and stop")
+    parser.add_argument("--all", action="store_true",
+                        help="train every run of the preset in the run cache (resumable)")
+    parser.add_argument("--workers", type=int, default=1, help="--all: runs side by side")
+    parser.add_argument("--archive", action="store_true",
+                        help="--all: copy each finished run into the archive of measured runs")
     parser.add_argument("--corpus", default="", help="openelm_scaling: a corpus directory")
     parser.add_argument("--steps", type=int, help="optimizer steps (default: the preset's)")
     parser.add_argument("--out", type=Path, help="run directory")
@@ -53,12 +60,19 @@ def main(argv=None) -> None:
     if args.device == "cuda" and not torch.cuda.is_available():
         parser.error("argument --device: 'cuda' requested but no CUDA device is available")
     context = {"corpus_path": args.corpus} if args.experiment == "openelm_scaling" else {}
+    preset = registry[args.preset]
     try:
-        runs = registry[args.preset].runs(seed=args.seed, device=args.device, **context)
+        runs = preset.runs(seed=args.seed, device=args.device, **context)
+        if hasattr(preset, "all_runs"):  # names with their seed: -s<seed>
+            runs |= preset.all_runs(device=args.device, **context)
     except ValueError as error:
         parser.error(str(error))
     if args.list:
         print("\n".join(runs))
+        return
+    if args.all:
+        train_all(args, runs if not hasattr(preset, "all_runs") else
+                  preset.all_runs(device=args.device, **context))
         return
     if args.run_name not in runs:
         parser.error(f"argument --run-name: must be one of {list(runs)}; got {args.run_name!r}")
@@ -88,6 +102,32 @@ def main(argv=None) -> None:
     train(cfg, args.out, resume=args.resume)
     if dist.is_initialized():
         dist.destroy_process_group()
+
+
+def train_all(args, runs: dict[str, TrainConfig]) -> None:
+    """Every run of a preset, in the run cache; with ``--archive`` each finished run is copied
+    into the archive with the command that re-creates it."""
+    from assocmem.training.runs import archive_run, cached_train_many
+
+    if args.workers < 1:
+        raise SystemExit(f"argument --workers: must be >= 1; got {args.workers}")
+    names = {cfg.key(): name for name, cfg in runs.items()}
+
+    def keep(cfg: TrainConfig, _out) -> None:
+        corpus = f" --corpus {args.corpus}" if args.corpus else ""
+        command = (f"python -m assocmem.training --experiment {args.experiment} --preset "
+                   f"{args.preset}{corpus} --run-name {names[cfg.key()]} --out runs/{cfg.name}")
+        print(f"archived {archive_run(cfg, command)}", flush=True)
+
+    done = cached_train_many(list(runs.values()), workers=args.workers,
+                             desc=f"{args.experiment} {args.preset}",
+                             then=keep if args.archive else None)
+    if args.archive:  # runs finished before this call
+        from assocmem.training import archive
+
+        for cfg, out in zip(runs.values(), done, strict=True):
+            if not archive.is_archived(out):
+                keep(cfg, out)
 
 
 if __name__ == "__main__":

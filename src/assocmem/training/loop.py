@@ -5,9 +5,17 @@ validation, one JSONL metrics file per run, atomic checkpoints that hold everyth
 resume exactly (model, optimizer, scheduler, every RNG state, the data position), bf16 autocast
 and optional ``torch.compile`` on CUDA, and DistributedDataParallel under ``torchrun``.
 
-A finished run leaves ``finished.json``, a record of what it wrote (the logged steps and a
-digest of ``metrics.jsonl`` and of the checkpoint), from which :mod:`assocmem.training.runs`
-verifies the run before anyone reads it. The command line (``python -m assocmem.training``)
+A run trains for ``steps`` optimizer steps, or, with ``patience`` > 0, until its validation
+minimum is followed by ``patience`` steps without a lower validation loss, with ``steps`` as the
+cap: a run that reaches the cap first is *censored* (its minimum is not known to be one). With
+``eval_batches = 0`` validation covers the whole held-out set, the same tokens for every run, and
+the per-sequence losses at the minimum are kept (``val_rows.npz``) so that the evaluation's own
+noise can be measured.
+
+A finished run leaves ``finished.json``, a record of what it wrote (the logged steps, where it
+stopped and why, digests of ``metrics.jsonl`` and of the checkpoint, and its provenance: device,
+versions, wall time, throughput), from which :mod:`assocmem.training.runs` verifies the run before
+anyone reads it. The command line (``python -m assocmem.training``)
 trains the runs of the experiments' presets.
 """
 
@@ -20,6 +28,7 @@ import math
 import os
 import random
 import sys
+import time
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +67,8 @@ class TrainConfig:
     weight_decay: float = 0.0
     grad_clip: float = 1.0
     eval_every: int = 100
-    eval_batches: int = 4
+    eval_batches: int = 4  # 0: the whole held-out set
+    patience: int = 0  # > 0: stop once the validation minimum is this many steps old
     log_every: int = 10
     checkpoint_every: int = 100
     seed: int = 0
@@ -66,12 +76,15 @@ class TrainConfig:
     compile: bool = False
 
     def __post_init__(self):
-        positive = ("steps", "batch_size", "micro_batch", "eval_every", "eval_batches",
-                    "log_every", "checkpoint_every")
-        for name in positive:
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"config '{name}' must be an integer >= 1; got {value!r}")
+        positive = ("steps", "batch_size", "micro_batch", "eval_every", "log_every",
+                    "checkpoint_every")
+        for name in (*positive, "eval_batches", "patience"):
+            value, low = getattr(self, name), 1 if name in positive else 0
+            if isinstance(value, bool) or not isinstance(value, int) or value < low:
+                raise ValueError(f"config '{name}' must be an integer >= {low}; got {value!r}")
+        if self.patience and self.patience % self.eval_every:
+            raise ValueError(f"config 'patience' ({self.patience}) must be a multiple of "
+                             f"eval_every ({self.eval_every})")
         if self.batch_size % self.micro_batch:
             raise ValueError(f"config 'micro_batch' ({self.micro_batch}) must divide "
                              f"batch_size ({self.batch_size})")
@@ -90,6 +103,8 @@ class TrainConfig:
         fields = dataclasses.asdict(self)
         for cosmetic in ("checkpoint_every", "name"):
             fields.pop(cosmetic)
+        if not fields["patience"]:  # added later: absent keeps the keys of earlier runs
+            fields.pop("patience")
         return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:12]
 
 
@@ -142,11 +157,12 @@ def _save_atomic(obj, path: Path) -> None:
     tmp.replace(path)
 
 
-def logged_steps(cfg: TrainConfig) -> list[int]:
+def logged_steps(cfg: TrainConfig, last: int | None = None) -> list[int]:
     """The steps a complete run logs in ``metrics.jsonl``: every ``log_every``-th, every
-    ``eval_every``-th (with validation) and the last."""
-    return [s for s in range(1, cfg.steps + 1)
-            if s % cfg.log_every == 0 or s % cfg.eval_every == 0 or s == cfg.steps]
+    ``eval_every``-th (with validation) and the last, ``last`` when the run stopped early."""
+    last = cfg.steps if last is None else last
+    return [s for s in range(1, last + 1)
+            if s % cfg.log_every == 0 or s % cfg.eval_every == 0 or s == last]
 
 
 def _read_metrics(path: Path, upto: int | None = None) -> list[dict]:
@@ -164,6 +180,13 @@ def _read_metrics(path: Path, upto: int | None = None) -> list[dict]:
     return rows
 
 
+def read_config(out_dir: Path) -> TrainConfig:
+    """The configuration a run directory records in ``config.json``."""
+    fields = json.loads((Path(out_dir) / "config.json").read_text())
+    fields["betas"] = tuple(fields["betas"])
+    return TrainConfig(**fields)
+
+
 def file_digest(path: Path) -> str:
     """SHA-256 of a file, read in pieces."""
     digest = hashlib.sha256()
@@ -173,13 +196,47 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def write_record(out_dir: Path, cfg: TrainConfig) -> dict:
-    """``finished.json``: the configuration's key, the number of logged rows and digests of the
-    metrics and the checkpoint, written atomically once the run is complete."""
+def provenance(device: torch.device) -> dict:
+    """Where and with what a run was made (the machine, the versions, the commit, the date)."""
+    import platform
+    import subprocess
+    from datetime import UTC, datetime
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], capture_output=True, text=True, timeout=10,
+                                  cwd=Path(__file__).parent).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    commit = git("rev-parse", "--short", "HEAD")
+    if commit and git("status", "--porcelain", "--untracked-files=no", "--", ":(top)src"):
+        commit += " with uncommitted changes under src/"
+    if device.type == "cuda":
+        name = torch.cuda.get_device_name(device)
+    else:
+        cpuinfo = Path("/proc/cpuinfo")
+        models = [line.split(":", 1)[1].strip() for line in (
+            cpuinfo.read_text().splitlines() if cpuinfo.exists() else [])
+            if line.startswith("model name")]
+        name = (f"{models[0] if models else platform.machine()} ({os.cpu_count()} cores), "
+                f"{torch.get_num_threads()} thread(s)")
+    return {"device": name, "torch": torch.__version__, "cuda": torch.version.cuda,
+            "python": platform.python_version(), "commit": commit or "unknown",
+            "finished": datetime.now(UTC).isoformat(timespec="seconds")}
+
+
+def write_record(out_dir: Path, cfg: TrainConfig, last: int | None = None,
+                 extra: dict | None = None) -> dict:
+    """``finished.json``: the configuration's key, the step the run stopped at, the number of
+    logged rows and digests of the metrics and the checkpoint (and ``extra``: how it stopped,
+    its provenance), written atomically once the run is complete."""
     out_dir = Path(out_dir)
-    record = {"steps": cfg.steps, "key": cfg.key(), "rows": len(logged_steps(cfg)),
+    last = cfg.steps if last is None else last
+    record = {"steps": cfg.steps, "key": cfg.key(), "last_step": last,
+              "rows": len(logged_steps(cfg, last)),
               "metrics_sha256": file_digest(out_dir / "metrics.jsonl"),
-              "checkpoint_sha256": file_digest(out_dir / "checkpoint.pt")}
+              "checkpoint_sha256": file_digest(out_dir / "checkpoint.pt"), **(extra or {})}
     tmp = out_dir / "finished.json.tmp"
     tmp.write_text(json.dumps(record, indent=1))
     tmp.replace(out_dir / "finished.json")
@@ -217,7 +274,7 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = True, progress: bool =
 
     out_dir.mkdir(parents=True, exist_ok=True)
     ckpt_path, metrics_path = out_dir / "checkpoint.pt", out_dir / "metrics.jsonl"
-    start = 0
+    start, best, wall = 0, {"step": 0, "val": math.inf, "rows": None}, 0.0
     if resume and ckpt_path.exists():
         state = torch.load(ckpt_path, map_location=device, weights_only=True)
         if state["config_key"] != cfg.key():
@@ -227,6 +284,7 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = True, progress: bool =
         scheduler.load_state_dict(state["scheduler"])
         _restore_rng(state["rng"], generator)
         start = state["step"]
+        best, wall = state.get("best", best), state.get("wall_s", 0.0)
     elif rank == 0:
         metrics_path.unlink(missing_ok=True)
     if rank == 0:  # drop rows logged after the checkpoint we resume from
@@ -251,7 +309,9 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = True, progress: bool =
 
     bar = tqdm(range(start, cfg.steps), initial=start, total=cfg.steps, desc=cfg.name,
                disable=not progress or rank != 0, file=sys.stderr, mininterval=5)
-    for step in bar:
+    clock, trained, done = time.perf_counter(), 0, start
+    stopped = bool(cfg.patience) and start > 0 and start - best["step"] >= cfg.patience
+    for step in ([] if stopped else bar):
         model.train()
         inputs, targets = data.train_batch(cfg.batch_size, generator)
         tokens = int((targets != IGNORE).sum())  # the global batch: identical on every rank
@@ -269,6 +329,7 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = True, progress: bool =
         if distributed:
             dist.all_reduce(total)
         train_loss = total.item() / tokens
+        trained += tokens
         if not math.isfinite(train_loss):
             raise FloatingPointError(f"non-finite training loss ({train_loss}) at step {step + 1}")
         grad_norm = torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
@@ -280,32 +341,52 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = True, progress: bool =
         row = {"step": done, "train_loss": train_loss, "lr": scheduler.get_last_lr()[0],
                "grad_norm": float(grad_norm), "tokens": tokens}
         if done % cfg.eval_every == 0 or done == cfg.steps:
-            row["val_loss"] = evaluate(model, data, cfg, device, autocast)
+            row["val_loss"], rows = evaluate(model, data, cfg, device, autocast)
+            if row["val_loss"] < best["val"]:
+                best = {"step": done, "val": row["val_loss"], "rows": rows}
+            stopped = bool(cfg.patience) and done - best["step"] >= cfg.patience
         if rank == 0 and (done % cfg.log_every == 0 or "val_loss" in row):
             with open(metrics_path, "a") as handle:
                 handle.write(json.dumps(row) + "\n")
             bar.set_postfix(loss=f"{train_loss:.3f}", refresh=False)
-        if rank == 0 and (done % cfg.checkpoint_every == 0 or done == cfg.steps):
+        if rank == 0 and (done % cfg.checkpoint_every == 0 or done == cfg.steps or stopped):
             _save_atomic({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
                           "scheduler": scheduler.state_dict(), "rng": _rng_state(generator),
-                          "step": done, "config_key": cfg.key()}, ckpt_path)
+                          "step": done, "config_key": cfg.key(), "best": best,
+                          "wall_s": wall + time.perf_counter() - clock}, ckpt_path)
+        if stopped:
+            break
     if rank == 0:
-        write_record(out_dir, cfg)
+        wall += time.perf_counter() - clock
+        extra = {"stopped": "patience" if stopped else "steps",
+                 "censored": bool(cfg.patience) and not stopped,
+                 "best_step": best["step"], "best_val": best["val"]}
+        if trained:  # this process trained: say where and how fast
+            extra |= {"wall_s": round(wall, 1), "tokens_per_s": round(trained / (
+                time.perf_counter() - clock), 1), **provenance(device)}
+        if best["rows"] is not None:
+            np.savez(out_dir / "val_rows.npz", **{k: v.numpy() for k, v in best["rows"].items()})
+        write_record(out_dir, cfg, done, extra)
     if distributed:
         dist.barrier()
     return out_dir
 
 
 @torch.no_grad()
-def evaluate(model, data, cfg: TrainConfig, device, autocast) -> float:
-    """Mean per-token loss over the first ``eval_batches`` validation batches (no RNG used)."""
+def evaluate(model, data, cfg: TrainConfig, device, autocast) -> tuple[float, dict]:
+    """Mean per-token loss over the first ``eval_batches`` validation batches (all of them when
+    ``eval_batches`` is 0; no RNG used), and per sequence its summed loss and its token count
+    (``{"loss": .., "tokens": ..}``, from which the evaluation's noise is measured)."""
     model.eval()
-    total, tokens = 0.0, 0
-    for inputs, targets in data.val_batches(cfg.micro_batch, cfg.eval_batches):
+    losses, counts = [], []
+    count = cfg.eval_batches or 1 << 40
+    for inputs, targets in data.val_batches(cfg.micro_batch, count):
         inputs, targets = inputs.to(device), targets.to(device)
         with autocast:
             logits = model(inputs)
-        total += F.cross_entropy(logits.float().flatten(0, 1), targets.flatten(),
-                                 ignore_index=IGNORE, reduction="sum").item()
-        tokens += int((targets != IGNORE).sum())
-    return total / tokens
+        per_token = F.cross_entropy(logits.float().transpose(1, 2), targets,
+                                    ignore_index=IGNORE, reduction="none")
+        losses.append(per_token.sum(1).double().cpu())
+        counts.append((targets != IGNORE).sum(1).cpu())
+    loss, tokens = torch.cat(losses), torch.cat(counts)
+    return (loss.sum() / tokens.sum()).item(), {"loss": loss, "tokens": tokens}

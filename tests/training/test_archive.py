@@ -1,0 +1,88 @@
+"""Training by criterion (patience after the validation minimum, a cap that censors) and the
+archive of measured runs: compact, verified, consulted first and read-only."""
+
+import gzip
+import json
+
+import numpy as np
+import pytest
+
+from assocmem.experiments.question_formation import PRESETS
+from assocmem.training import archive
+from assocmem.training.loop import logged_steps
+from assocmem.training.runs import (
+    CorruptRun,
+    archive_run,
+    cached_train,
+    cached_train_many,
+    read_metrics,
+    run_dir,
+    run_record,
+    val_rows,
+)
+
+
+def tiny(**overrides):
+    return PRESETS["tiny"].train_config(2, **{"steps": 8, "eval_every": 4, **overrides})
+
+
+def test_patience_stops_after_the_minimum_and_the_cap_censors(tmp_path):
+    # a learning rate that makes validation worse at once: the minimum is the first evaluation
+    diverging = tiny(steps=40, eval_every=2, patience=4, lr=0.3, warmup_steps=0, eval_batches=0)
+    out = cached_train(diverging, tmp_path, progress=False)
+    record, rows = run_record(out), read_metrics(out)
+    val = {r["step"]: r["val_loss"] for r in rows if "val_loss" in r}
+    best = min(val, key=val.get)
+    assert record["best_step"] == best and record["last_step"] == best + 4 < 40
+    assert record["stopped"] == "patience" and not record["censored"]
+    assert [r["step"] for r in rows] == logged_steps(diverging, record["last_step"])
+    kept = val_rows(out)  # the whole validation set at the minimum, sequence by sequence
+    assert len(kept["loss"]) == 64  # the tiny preset's validation examples, all of them
+    assert kept["loss"].sum() / kept["tokens"].sum() == pytest.approx(val[best], rel=1e-6)
+    # a patience longer than the run: it reaches its cap and is censored
+    capped = tiny(steps=8, eval_every=2, patience=20)
+    record = run_record(cached_train(capped, tmp_path, progress=False))
+    assert record["censored"] and record["stopped"] == "steps" and record["last_step"] == 8
+    for field in ("device", "torch", "commit", "finished", "wall_s", "tokens_per_s"):
+        assert field in record
+
+
+def test_patience_must_be_a_multiple_of_the_evaluation_interval():
+    with pytest.raises(ValueError, match="'patience' .* multiple of eval_every"):
+        tiny(patience=3)
+    with pytest.raises(ValueError, match="'patience' must be an integer >= 0"):
+        tiny(patience=-1)
+
+
+def test_new_fields_at_their_defaults_keep_the_cache_keys():
+    # the key of a configuration made before 'patience' existed (pinned)
+    assert "patience" not in json.dumps(tiny().key())
+    assert tiny().key() != tiny(patience=4).key()
+
+
+def test_an_archived_run_is_read_first_and_verified(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASSOCMEM_RUN_ARCHIVE", str(tmp_path / "archive"))
+    cfg = tiny(patience=4, eval_batches=0, steps=12)
+    cached_train(cfg, tmp_path / "cache", progress=False)
+    live = read_metrics(run_dir(cfg, tmp_path / "cache"))
+    kept = archive_run(cfg, "python -m assocmem.training ...", root=tmp_path / "cache")
+    assert archive.find(cfg) == kept
+    rows = read_metrics(kept)
+    assert [r["step"] for r in rows] == [r["step"] for r in live]
+    gaps = [abs(a["train_loss"] - b["train_loss"]) for a, b in zip(rows, live, strict=True)]
+    assert max(gaps) < 1e-5
+    assert run_record(kept)["archived"] and run_record(kept)["command"].startswith("python")
+    assert len(val_rows(kept)["loss"]) == 64
+    # the cache consults the archive first: with the cache gone nothing is retrained
+    import shutil
+
+    shutil.rmtree(tmp_path / "cache")
+    assert cached_train(cfg, tmp_path / "cache", progress=False) == kept
+    assert cached_train_many([cfg], root=tmp_path / "cache") == [kept]
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())
+    # a damaged archive is an error naming the run, never read
+    data = gzip.decompress((kept / "metrics.jsonl.gz").read_bytes()).decode()
+    (kept / "metrics.jsonl.gz").write_bytes(gzip.compress(data.replace("1", "2", 1).encode()))
+    with pytest.raises(CorruptRun, match=rf"archived run {kept.name} .* digest"):
+        read_metrics(kept)
+    np.testing.assert_equal(archive.size_bytes(tmp_path / "archive") > 0, True)
