@@ -20,7 +20,7 @@ from assocmem.data.text import PIPELINE_VERSION, corpus_argument
 from assocmem.quotations import PAPER_OPENELM, PAPER_SIGMA2, PAPER_SIZES, PAPER_WINDOW
 from assocmem.training.loop import TrainConfig
 from assocmem.training.openelm import OpenELMConfig
-from assocmem.training.runs import read_metrics
+from assocmem.training.runs import read_metrics, run_record
 
 
 def paper_ffn_multipliers(name: str, grid: float = 0.25) -> tuple[float, float]:
@@ -141,13 +141,14 @@ PRESETS: dict[str, Preset] = {
                    ffn_multipliers=(0.5, 4.0), ffn_dim_divisor=16),
         sizes=tuple(int(round(d)) for d in np.geomspace(8_000, 256_000, 12)),
         tokenizer="bpe-1024", context=64, piece_chars=50_000, batch_size=16, micro_batch=16,
-        steps=3000, lr=3e-3, warmup_steps=20, decay="constant", eval_every=25, eval_batches=0,
-        window=100, patience=100, seeds=(0, 1, 2),
+        steps=3000, lr=3e-3, warmup_steps=20, decay="constant", eval_every=50, eval_batches=0,
+        window=100, patience=200, seeds=(0, 1, 2),
         notes="Hours on 2 CPU cores, in the background (archived): the cpu preset's models "
               "(N over a decade) on 12 prefixes over 1.5 decades, 3 seeds, each run trained "
-              "until its validation minimum is 100 steps old (cap 3,000: censored beyond), "
-              "validated on the whole held-out tail every 25 steps, a constant learning rate "
-              "after warmup (so that a run's course does not depend on the cap)."),
+              "until its validation minimum is 200 steps old, twice the MSE window, so that a "
+              "dip of the noisy curve is not taken for its minimum (cap 3,000: censored "
+              "beyond), validated on the whole held-out tail every 50 steps, a constant "
+              "learning rate after warmup (so that a run's course does not depend on the cap)."),
     "paper": Preset(
         "paper", models={name: dict(model_dim=spec["model_dim"])
                          for name, spec in PAPER_OPENELM.items()},
@@ -171,6 +172,8 @@ class Criterion:
     mse: float  # mean (L_train - L_min)^2 over the window
     window: list[int]  # the steps it averages over
     truncated: bool  # the minimum fell within the last `window` steps
+    censored: bool = False  # truncated, or the run reached its cap before its criterion
+    train_var: float = 0.0  # the training loss's own variance in the window (batch noise)
 
 
 def plateau_mse(rows: list[dict], window: int) -> Criterion:
@@ -190,7 +193,45 @@ def plateau_mse(rows: list[dict], window: int) -> Criterion:
     truncated = len(after) < window
     used = steps[-window:] if truncated else after
     mse = float(np.mean([(train[s] - val_min) ** 2 for s in used]))
-    return Criterion(step_min, float(val_min), mse, used, truncated)
+    return Criterion(step_min, float(val_min), mse, used, truncated, truncated,
+                     training_noise([train[s] for s in used]))
+
+
+def training_noise(losses) -> float:
+    """The variance that batch sampling adds to logged training losses, from successive
+    differences: var = mean((x[t+1] - x[t])^2) / 2, which a slow trend barely moves. It enters
+    Table 3's MSE in full (MSE = squared gap + this variance, roughly), whatever the plateau."""
+    x = np.asarray(losses, float)
+    if x.ndim != 1 or len(x) < 3:
+        raise ValueError(f"argument 'losses' must hold at least 3 values; got {x.shape}")
+    return float(np.mean(np.diff(x) ** 2) / 2)
+
+
+def evaluation_noise(rows: dict) -> dict[str, float]:
+    """The noise of a validation loss measured on a fixed held-out set (``rows`` of
+    :func:`assocmem.training.runs.val_rows`: per sequence its summed loss and token count): the
+    standard error of the per-token mean over sequences (a ratio estimator), and the gap between
+    the losses of the set's two halves."""
+    loss, tokens = np.asarray(rows["loss"], float), np.asarray(rows["tokens"], float)
+    if loss.shape != tokens.shape or len(loss) < 4:
+        raise ValueError("argument 'rows' must hold at least 4 sequences, losses and tokens alike")
+    mean = loss.sum() / tokens.sum()
+    resid = loss - mean * tokens
+    se = float(np.sqrt(len(loss) / (len(loss) - 1) * np.sum(resid ** 2)) / tokens.sum())
+    half = len(loss) // 2
+    halves = [loss[:half].sum() / tokens[:half].sum(), loss[half:].sum() / tokens[half:].sum()]
+    return {"mean": float(mean), "se": se, "halves_gap": float(abs(halves[0] - halves[1])),
+            "sequences": len(loss), "tokens": int(tokens.sum())}
+
+
+def paired_noise(a: dict, b: dict) -> float:
+    """The standard error of the difference between two runs' validation losses measured on
+    the same sequences (``rows`` as in :func:`evaluation_noise`)."""
+    if not np.array_equal(a["tokens"], b["tokens"]):
+        raise ValueError("arguments 'a' and 'b' must be evaluated on the same sequences")
+    diff = {"loss": np.asarray(a["loss"], float) - np.asarray(b["loss"], float),
+            "tokens": a["tokens"]}
+    return evaluation_noise(diff)["se"]
 
 
 def d_star(sizes: list[int], mses: list[float], sigma2: float = PAPER_SIGMA2) -> int | None:
@@ -205,7 +246,95 @@ def d_star(sizes: list[int], mses: list[float], sigma2: float = PAPER_SIGMA2) ->
 
 
 def criteria(run_dirs, window: int) -> list[Criterion]:
-    return [plateau_mse(read_metrics(d), window) for d in run_dirs]
+    """Table 3's entry of each run; ``censored`` when the run stopped at its cap before its
+    minimum was ``patience`` steps old, or (a fixed budget) its minimum is in its last window."""
+    out = []
+    for d in run_dirs:
+        c = plateau_mse(read_metrics(d), window)
+        c.censored = c.truncated or run_record(d)["censored"]
+        out.append(c)
+    return out
+
+
+@dataclass
+class DStar:
+    """D* of one model: ``grid`` by the paper's rule (the smallest size below sigma^2),
+    ``value`` where log MSE crosses log sigma^2 between that size and the one before (linear in
+    log D), or ``status`` saying why there is none: "censored" (a censored run at or below the
+    first size below sigma^2), "below the grid" (the smallest size already is), "above the grid"
+    (no size is)."""
+
+    grid: int | None
+    value: float | None
+    status: str  # "measured", "censored", "below the grid", "above the grid"
+
+
+def d_star_crossing(sizes, mses, censored, sigma2: float = PAPER_SIGMA2) -> DStar:
+    """D* of one model from its MSE at each size, never from a censored run (see DStar)."""
+    if not len(sizes) == len(mses) == len(censored):
+        raise ValueError("arguments 'sizes', 'mses' and 'censored' must have equal lengths")
+    if not sigma2 > 0:
+        raise ValueError(f"argument 'sigma2' must be > 0; got {sigma2}")
+    for i, (size, mse, cens) in enumerate(zip(sizes, mses, censored, strict=True)):
+        if cens:
+            return DStar(None, None, "censored")
+        if mse < sigma2:
+            if i == 0:
+                return DStar(size, None, "below the grid")
+            x0, x1 = np.log(sizes[i - 1]), np.log(size)
+            y0, y1 = np.log(mses[i - 1]), np.log(mse)
+            cross = x0 + (np.log(sigma2) - y0) * (x1 - x0) / (y1 - y0)
+            return DStar(size, float(np.exp(cross)), "measured")
+    return DStar(None, None, "above the grid")
+
+
+def exponent_over_seeds(n_params: dict, sizes, mse: dict, censored: dict, seeds,
+                        sigma2: float = PAPER_SIGMA2, n_boot: int = 2000,
+                        rng: np.random.Generator | None = None) -> dict:
+    """k in D* ~ N^k with a bootstrap interval over seeds. ``mse[model, D, seed]`` and
+    ``censored[model, D, seed]``; a cell's MSE is its mean over seeds and it is censored when
+    any seed is. Each resample draws, for every model, its seeds with replacement; resamples in
+    which fewer than two models have a measured D* are counted, not used."""
+    models, seeds = list(n_params), list(seeds)
+    rng = rng or np.random.default_rng(0)
+
+    def stars(draw: dict) -> dict:
+        return {m: d_star_crossing(sizes, [np.mean([mse[m, d, s] for s in draw[m]])
+                                           for d in sizes],
+                                   [any(censored[m, d, s] for s in draw[m]) for d in sizes],
+                                   sigma2) for m in models}
+
+    def slope(star: dict) -> float | None:
+        have = [m for m in models if star[m].status == "measured"]
+        if len(have) < 2:
+            return None
+        return float(np.polyfit(np.log([n_params[m] for m in have]),
+                                np.log([star[m].value for m in have]), 1)[0])
+
+    point = stars({m: seeds for m in models})
+    slopes, unusable = [], 0
+    for _ in range(n_boot):
+        k = slope(stars({m: list(rng.choice(seeds, len(seeds))) for m in models}))
+        if k is None:
+            unusable += 1
+        else:
+            slopes.append(k)
+    low, high = (np.quantile(slopes, [0.025, 0.975]) if slopes else (np.nan, np.nan))
+    return {"d_star": point, "k": slope(point), "low": float(low), "high": float(high),
+            "resamples": len(slopes), "unusable": unusable}
+
+
+def exponent_verdict(low: float, high: float, predicted: float = 0.5,
+                     alternatives=(0.0, 1.0)) -> str:
+    """"reproduced" when the interval holds the prediction and excludes every alternative,
+    "not reproduced" when it excludes the prediction, else "inconclusive"."""
+    if not np.isfinite(low) or not np.isfinite(high):
+        return "inconclusive"
+    if not low <= predicted <= high:
+        return "not reproduced"
+    if all(not low <= a <= high for a in alternatives):
+        return "reproduced"
+    return "inconclusive"
 
 
 def paper_gpu_hours(tokens_per_s: dict[str, float], extra_seeds: int = 4) -> dict[str, float]:

@@ -217,11 +217,10 @@ def cached_train_many(cfgs: list[TrainConfig], workers: int = 1, root: Path | No
     return [locate(cfg, root) for cfg in cfgs]
 
 
-def archived_only(cfgs: list[TrainConfig]) -> dict[TrainConfig, Path]:
-    """The archived runs among ``cfgs`` (never training anything): what a chapter shows of a
-    preset too large for the live build."""
-    found = {cfg: archive.find(cfg) for cfg in cfgs}
-    return {cfg: path for cfg, path in found.items() if path is not None}
+def archived_only(cfgs: list[TrainConfig]) -> list[Path | None]:
+    """The archived run of each of ``cfgs`` (None where the archive has none), never training
+    anything: what a chapter shows of a preset too large for the live build."""
+    return [archive.find(cfg) for cfg in cfgs]
 
 
 def load_run(out_dir: Path, device: str = "cpu"):
