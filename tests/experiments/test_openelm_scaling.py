@@ -1,5 +1,6 @@
 """Section 6.3's experiment: presets, Table 3's criterion, D*, GPU-hours."""
 
+import numpy as np
 import pytest
 
 from assocmem.data import text
@@ -72,3 +73,73 @@ def test_paper_gpu_hours_by_hand():
     assert hours == pytest.approx({"Model 1": 8, "Model 2": 16, "Model 3": 8, "extra seeds": 4})
     with pytest.raises(ValueError, match="every model"):
         paper_gpu_hours({"Model 1": one_hour})
+
+
+def test_training_noise_recovers_a_known_variance_and_ignores_a_trend():
+    from assocmem.experiments.openelm_scaling import training_noise
+
+    rng = np.random.default_rng(0)
+    assert training_noise(rng.normal(3.0, 0.1, 20_000)) == pytest.approx(0.01, rel=0.03)
+    assert training_noise(np.linspace(5, 4, 1000)) < 1e-5
+    with pytest.raises(ValueError, match="'losses'"):
+        training_noise([1.0, 2.0])
+
+
+def test_evaluation_noise_is_the_standard_error_over_sequences():
+    from assocmem.experiments.openelm_scaling import evaluation_noise, paired_noise
+
+    rng = np.random.default_rng(1)
+    per_token = rng.normal(4.0, 0.5, 4000)
+    rows = {"loss": per_token * 64, "tokens": np.full(4000, 64)}
+    noise = evaluation_noise(rows)
+    assert noise["mean"] == pytest.approx(per_token.mean())
+    assert noise["se"] == pytest.approx(per_token.std(ddof=1) / np.sqrt(4000), rel=1e-6)
+    assert noise["halves_gap"] == pytest.approx(abs(per_token[:2000].mean()
+                                                    - per_token[2000:].mean()))
+    # two runs that differ by a constant on every sequence: no noise in their difference
+    shifted = {"loss": rows["loss"] + 64 * 0.3, "tokens": rows["tokens"]}
+    assert paired_noise(shifted, rows) == pytest.approx(0.0, abs=1e-9)
+    with pytest.raises(ValueError, match="same sequences"):
+        paired_noise(rows, {"loss": rows["loss"], "tokens": rows["tokens"] + 1})
+
+
+def test_d_star_crossing_interpolates_and_never_reads_a_censored_run():
+    from assocmem.experiments.openelm_scaling import d_star_crossing
+
+    sizes = [1000, 2000, 4000, 8000]
+    mses = [0.04 * (d / 3000) ** -2 for d in sizes]  # crosses 0.04 at D = 3000 exactly
+    star = d_star_crossing(sizes, mses, [False] * 4, 0.04)
+    assert (star.status, star.grid) == ("measured", 4000)
+    assert star.value == pytest.approx(3000)
+    assert d_star_crossing(sizes, mses, [False, True, False, False], 0.04).status == "censored"
+    # a censored run above D* does not matter
+    assert d_star_crossing(sizes, mses, [False, False, False, True], 0.04).value == \
+        pytest.approx(3000)
+    assert d_star_crossing(sizes, mses, [False] * 4, 1.0).status == "below the grid"
+    assert d_star_crossing(sizes, mses, [False] * 4, 1e-4).status == "above the grid"
+
+
+def test_exponent_over_seeds_finds_a_planted_exponent_and_its_verdict():
+    from assocmem.experiments.openelm_scaling import exponent_over_seeds, exponent_verdict
+
+    rng = np.random.default_rng(2)
+    n_params = {"a": 1e4, "b": 1e5, "c": 1e6}
+    sizes = list(np.geomspace(1e3, 1e6, 16))
+    mse, censored = {}, {}
+    for m, n in n_params.items():
+        planted = 30 * n**0.5  # D* ~ N^0.5
+        for d in sizes:
+            for s in range(3):
+                mse[m, d, s] = 0.04 * (d / planted) ** -1.5 * np.exp(rng.normal(0, 0.05))
+                censored[m, d, s] = False
+    fit = exponent_over_seeds(n_params, sizes, mse, censored, range(3), 0.04, 500, rng)
+    assert fit["k"] == pytest.approx(0.5, abs=0.03)
+    assert fit["low"] <= 0.5 <= fit["high"] and fit["high"] - fit["low"] < 0.2
+    assert exponent_verdict(fit["low"], fit["high"]) == "reproduced"
+    assert exponent_verdict(-0.1, 0.6) == "inconclusive"  # holds 0.5 and 0 alike
+    assert exponent_verdict(-0.2, 0.3) == "not reproduced"
+    assert exponent_verdict(np.nan, np.nan) == "inconclusive"
+    # every model censored at its first size: no resample usable, no exponent
+    censored = dict.fromkeys(censored, True)
+    none = exponent_over_seeds(n_params, sizes, mse, censored, range(3), 0.04, 50, rng)
+    assert none["k"] is None and none["unusable"] == 50

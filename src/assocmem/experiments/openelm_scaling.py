@@ -224,6 +224,20 @@ def evaluation_noise(rows: dict) -> dict[str, float]:
             "sequences": len(loss), "tokens": int(tokens.sum())}
 
 
+def final_val_rows(run_dir) -> dict:
+    """Per-sequence validation losses of a run's final model on its own validation sample (for
+    runs that did not keep those at their minimum: the live presets' fixed budgets)."""
+    import torch
+
+    from assocmem.training.loop import evaluate
+    from assocmem.training.runs import load_run
+
+    model, cfg, data = load_run(run_dir)
+    _, rows = evaluate(model, data, cfg, torch.device("cpu"),
+                       torch.autocast("cuda", enabled=False))
+    return {k: v.numpy() for k, v in rows.items()}
+
+
 def paired_noise(a: dict, b: dict) -> float:
     """The standard error of the difference between two runs' validation losses measured on
     the same sequences (``rows`` as in :func:`evaluation_noise`)."""
