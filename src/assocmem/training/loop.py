@@ -99,12 +99,16 @@ class TrainConfig:
             raise ValueError("config 'dropout' must be in [0, 1), 'lr' > 0, 'warmup_steps' >= 0")
 
     def key(self) -> str:
-        """Hash of every field that changes the numbers (not checkpoint or logging cadence)."""
+        """Hash of every field that changes the numbers (not checkpoint cadence, not the name,
+        not where a corpus lies on this machine: its fingerprint stands for it), so that an
+        archived run is found again on any machine."""
         fields = dataclasses.asdict(self)
         for cosmetic in ("checkpoint_every", "name"):
             fields.pop(cosmetic)
         if not fields["patience"]:  # added later: absent keeps the keys of earlier runs
             fields.pop("patience")
+        if "fingerprint" in fields["task_args"]:  # text is named by its content, not its path
+            fields["task_args"] = {k: v for k, v in fields["task_args"].items() if k != "corpus"}
         return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:12]
 
 
