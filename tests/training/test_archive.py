@@ -86,3 +86,46 @@ def test_an_archived_run_is_read_first_and_verified(tmp_path, monkeypatch):
     with pytest.raises(CorruptRun, match=rf"archived run {kept.name} .* digest"):
         read_metrics(kept)
     np.testing.assert_equal(archive.size_bytes(tmp_path / "archive") > 0, True)
+
+
+def test_the_project_archive_is_small_and_every_run_in_it_verifies():
+    root = archive.archive_root()
+    assert archive.size_bytes(root) < 20e6 if root.exists() else True
+    for record in sorted(root.glob("*/record.json")) if root.exists() else []:
+        rows = archive.read(record.parent)  # raises CorruptRun naming the run
+        assert rows and json.loads(record.read_text())["command"].startswith("python -m")
+
+
+def test_the_first_steps_of_an_archived_run_are_recreated(tmp_path):
+    """Re-train the first 10 steps of one archived configuration (its learning rate does not
+    depend on the cap during warmup, nor does the training on when validation runs) and
+    compare the training losses with the archive's."""
+    import dataclasses
+
+    import torch
+
+    from assocmem.data.text import corpus_argument
+    from assocmem.training.loop import read_config, train
+
+    records = sorted(archive.archive_root().glob("*/record.json"))
+    if not records:
+        pytest.skip("the project's archive holds no run yet")
+    folder = records[0].parent
+    cfg = read_config(folder)
+    if cfg.task == "text":
+        corpus = corpus_argument()
+        if corpus["fingerprint"] != cfg.task_args["fingerprint"]:
+            pytest.skip(f"the corpus of {folder.name} is not on this machine")
+        cfg = dataclasses.replace(cfg, task_args={**cfg.task_args, "corpus": corpus["corpus"]})
+    assert cfg.warmup_steps >= 10
+    short = dataclasses.replace(cfg, steps=10, patience=0, eval_every=10, eval_batches=1)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as the archive's runs were made
+    try:
+        train(short, tmp_path / "again", progress=False)
+    finally:
+        torch.set_num_threads(threads)
+    again = [json.loads(line) for line in (tmp_path / "again" / "metrics.jsonl").open()]
+    kept = {r["step"]: r["train_loss"] for r in archive.read(folder)}
+    gaps = [abs(r["train_loss"] - kept[r["step"]]) for r in again]
+    assert len(gaps) == 10 and max(gaps) < 1e-3, gaps

@@ -98,6 +98,8 @@ def notebook_dependencies(notebook: Path, src: Path, root: Path) -> list[Path]:
             raise FileNotFoundError(f"{notebook}: declared data {declared!r} does not exist")
         files.update(p for p in ([path] if path.is_file() else sorted(path.rglob("*")))
                      if p.is_file())
+        if path.is_dir():  # its time changes when an entry is added: a new archived run
+            files.add(path)
     return sorted({notebook, *files})
 
 
