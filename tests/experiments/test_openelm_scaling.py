@@ -143,3 +143,13 @@ def test_exponent_over_seeds_finds_a_planted_exponent_and_its_verdict():
     censored = dict.fromkeys(censored, True)
     none = exponent_over_seeds(n_params, sizes, mse, censored, range(3), 0.04, 50, rng)
     assert none["k"] is None and none["unusable"] == 50
+
+
+def test_extrapolated_d_star_follows_a_planted_power_law():
+    from assocmem.experiments.openelm_scaling import extrapolated_d_star
+
+    sizes = [1000, 2000, 4000, 8000, 16000]
+    mses = [0.04 * (d / 50_000) ** -0.8 for d in sizes]  # reaches 0.04 at D = 50,000
+    assert extrapolated_d_star(sizes, mses, [False] * 5, 0.04) == pytest.approx(50_000)
+    assert extrapolated_d_star(sizes, mses, [False, False, True, True, True], 0.04) is None
+    assert extrapolated_d_star(sizes, mses[::-1], [False] * 5, 0.04) is None  # rising MSE

@@ -302,6 +302,20 @@ def d_star_crossing(sizes, mses, censored, sigma2: float = PAPER_SIGMA2) -> DSta
     return DStar(None, None, "above the grid")
 
 
+def extrapolated_d_star(sizes, mses, censored, sigma2: float = PAPER_SIGMA2,
+                        last: int = 5) -> float | None:
+    """Where a power law through the MSEs of the ``last`` largest uncensored sizes reaches
+    sigma^2: an estimate of the data size that would decide when D* lies above the grid (None
+    when fewer than 3 sizes are uncensored or the fitted MSE does not fall with D)."""
+    kept = [(d, m) for d, m, c in zip(sizes, mses, censored, strict=True) if not c][-last:]
+    if len(kept) < 3:
+        return None
+    slope, intercept = np.polyfit(np.log([d for d, _ in kept]), np.log([m for _, m in kept]), 1)
+    if slope >= 0:
+        return None
+    return float(np.exp((np.log(sigma2) - intercept) / slope))
+
+
 def exponent_over_seeds(n_params: dict, sizes, mse: dict, censored: dict, seeds,
                         sigma2: float = PAPER_SIGMA2, n_boot: int = 2000,
                         rng: np.random.Generator | None = None) -> dict:
