@@ -26,3 +26,15 @@ def test_power_law_fit_recovers_the_exponent():
         power_law_fit([1.0, -2.0], [1.0, 2.0])
     with pytest.raises(ValueError, match="equal length"):
         power_law_fit([1.0, 2.0], [1.0])
+
+
+def test_run_and_score_gives_a_loss_and_a_recall(tmp_path, monkeypatch):
+    import dataclasses
+
+    from assocmem.experiments.memorization import PRESETS, run_and_score
+
+    monkeypatch.setenv("ASSOCMEM_RUNS_DIR", str(tmp_path))
+    short = dataclasses.replace(PRESETS["cpu"], steps=50)
+    outcome = run_and_score(8, 8, short)
+    assert isinstance(outcome.final_loss, float) and outcome.final_loss > outcome.floor
+    assert 0 <= outcome.recall <= 1 and isinstance(outcome.memorized, bool)

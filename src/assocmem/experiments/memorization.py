@@ -87,7 +87,7 @@ def run_and_score(d: int, width: int, preset: Preset, seed: int = 0,
     cfg = preset.train_config(d, width, seed)
     out = cached_train(cfg, progress=progress)
     model, cfg, data = load_run(out)
-    loss = evaluate(model, data, cfg, torch.device("cpu"),
+    loss, _ = evaluate(model, data, cfg, torch.device("cpu"),
                     torch.autocast("cuda", enabled=False))
     prefix = cfg.task_args["prefix"]
     rows = [seq.tolist() for seq in data.train]
