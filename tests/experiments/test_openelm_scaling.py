@@ -153,3 +153,22 @@ def test_extrapolated_d_star_follows_a_planted_power_law():
     assert extrapolated_d_star(sizes, mses, [False] * 5, 0.04) == pytest.approx(50_000)
     assert extrapolated_d_star(sizes, mses, [False, False, True, True, True], 0.04) is None
     assert extrapolated_d_star(sizes, mses[::-1], [False] * 5, 0.04) is None  # rising MSE
+
+
+def test_seed_means_and_pair_noise():
+    from assocmem.experiments.openelm_scaling import pair_noise, seed_means
+
+    values = {("a", 1, 0): 1.0, ("a", 1, 1): 3.0, ("a", 2, 0): 5.0, ("a", 2, 1): 7.0}
+    censored = dict.fromkeys(values, False) | {("a", 2, 1): True}
+    means, cens = seed_means(values, censored, [0, 1])
+    assert means == {("a", 1): 2.0, ("a", 2): 6.0} and cens == {("a", 1): False, ("a", 2): True}
+    means, cens = seed_means(values, censored, [0, 0])  # a bootstrap draw repeats a seed
+    assert means[("a", 2)] == 5.0 and not cens[("a", 2)]
+    rng = np.random.default_rng(3)
+    base = rng.normal(4, 0.5, 400) * 64
+    runs = [{"loss": base + 64 * shift, "tokens": np.full(400, 64)} for shift in (0, .1, .2)]
+    assert pair_noise(runs) == pytest.approx(0.0, abs=1e-9)  # constant shifts: no noise
+    runs[2] = {"loss": base + rng.normal(0, 64, 400), "tokens": np.full(400, 64)}
+    assert pair_noise(runs) > 0.02
+    with pytest.raises(ValueError, match="at least 2 runs"):
+        pair_noise(runs[:1])

@@ -124,23 +124,23 @@ class Preset:
         return runs
 
 
+# The CPU presets' three models: 2 layers, N from 7,040 to 74,048 with the 1,024-token BPE.
+_CPU_MODELS = dict(
+    models={"Model 1": dict(model_dim=16), "Model 2": dict(model_dim=32),
+            "Model 3": dict(model_dim=64)},
+    shape=dict(n_layers=2, head_dim=16, num_gqa_groups=2, qkv_multipliers=(0.5, 1.0),
+               ffn_multipliers=(0.5, 4.0), ffn_dim_divisor=16),
+    tokenizer="bpe-1024", context=64, piece_chars=50_000, batch_size=16, micro_batch=16)
+
 PRESETS: dict[str, Preset] = {
     "cpu": Preset(
-        "cpu", models={"Model 1": dict(model_dim=16), "Model 2": dict(model_dim=32),
-                       "Model 3": dict(model_dim=64)},
-        shape=dict(n_layers=2, head_dim=16, num_gqa_groups=2, qkv_multipliers=(0.5, 1.0),
-                   ffn_multipliers=(0.5, 4.0), ffn_dim_divisor=16),
+        "cpu", **_CPU_MODELS,
         sizes=tuple(int(round(d)) for d in np.geomspace(8_000, 128_000, 8)),
-        tokenizer="bpe-1024", context=64, piece_chars=50_000, batch_size=16, micro_batch=16,
         steps=400, lr=3e-3, warmup_steps=20, eval_every=10, eval_batches=8, window=50,
         notes="Minutes on 2 CPU cores: 2-layer models, a 1,024-token BPE, 64-token windows."),
     "cpu-long": Preset(
-        "cpu-long", models={"Model 1": dict(model_dim=16), "Model 2": dict(model_dim=32),
-                            "Model 3": dict(model_dim=64)},
-        shape=dict(n_layers=2, head_dim=16, num_gqa_groups=2, qkv_multipliers=(0.5, 1.0),
-                   ffn_multipliers=(0.5, 4.0), ffn_dim_divisor=16),
+        "cpu-long", **_CPU_MODELS,
         sizes=tuple(int(round(d)) for d in np.geomspace(8_000, 256_000, 12)),
-        tokenizer="bpe-1024", context=64, piece_chars=50_000, batch_size=16, micro_batch=16,
         steps=3000, lr=3e-3, warmup_steps=20, decay="constant", eval_every=50, eval_batches=0,
         window=100, patience=200, seeds=(0, 1, 2),
         notes="Hours on 2 CPU cores, in the background (archived): the cpu preset's models "
@@ -316,6 +316,24 @@ def extrapolated_d_star(sizes, mses, censored, sigma2: float = PAPER_SIGMA2,
     return float(np.exp((np.log(sigma2) - intercept) / slope))
 
 
+def seed_means(values: dict, censored: dict, seeds) -> tuple[dict, dict]:
+    """Per cell, the mean over ``seeds`` of ``values[model, D, seed]`` and whether any of the
+    cell's runs is censored: ``({(model, D): mean}, {(model, D): censored})``."""
+    cells = sorted({key[:2] for key in values}, key=str)
+    seeds = list(seeds)
+    return ({c: float(np.mean([values[(*c, s)] for s in seeds])) for c in cells},
+            {c: any(censored[(*c, s)] for s in seeds) for c in cells})
+
+
+def pair_noise(rows: list[dict]) -> float:
+    """The median, over every pair of runs, of the standard error of their difference on the
+    same sequences (:func:`paired_noise`): the noise a comparison of seeds carries."""
+    if len(rows) < 2:
+        raise ValueError(f"argument 'rows' must hold at least 2 runs; got {len(rows)}")
+    return float(np.median([paired_noise(a, b) for i, a in enumerate(rows)
+                            for b in rows[i + 1:]]))
+
+
 def exponent_over_seeds(n_params: dict, sizes, mse: dict, censored: dict, seeds,
                         sigma2: float = PAPER_SIGMA2, n_boot: int = 2000,
                         rng: np.random.Generator | None = None) -> dict:
@@ -326,11 +344,15 @@ def exponent_over_seeds(n_params: dict, sizes, mse: dict, censored: dict, seeds,
     models, seeds = list(n_params), list(seeds)
     rng = rng or np.random.default_rng(0)
 
+    by_model = {m: {k: v for k, v in mse.items() if k[0] == m} for m in models}
+
     def stars(draw: dict) -> dict:
-        return {m: d_star_crossing(sizes, [np.mean([mse[m, d, s] for s in draw[m]])
-                                           for d in sizes],
-                                   [any(censored[m, d, s] for s in draw[m]) for d in sizes],
-                                   sigma2) for m in models}
+        out = {}
+        for m in models:
+            means, cens = seed_means(by_model[m], censored, draw[m])
+            out[m] = d_star_crossing(sizes, [means[m, d] for d in sizes],
+                                     [cens[m, d] for d in sizes], sigma2)
+        return out
 
     def slope(star: dict) -> float | None:
         have = [m for m in models if star[m].status == "measured"]

@@ -364,10 +364,10 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = True, progress: bool =
         wall += time.perf_counter() - clock
         extra = {"stopped": "patience" if stopped else "steps",
                  "censored": bool(cfg.patience) and not stopped,
-                 "best_step": best["step"], "best_val": best["val"]}
-        if trained:  # this process trained: say where and how fast
-            extra |= {"wall_s": round(wall, 1), "tokens_per_s": round(trained / (
-                time.perf_counter() - clock), 1), **provenance(device)}
+                 "best_step": best["step"], "best_val": best["val"],
+                 "wall_s": round(wall, 1), **provenance(device)}
+        if trained:  # this process trained: how fast
+            extra["tokens_per_s"] = round(trained / (time.perf_counter() - clock), 1)
         if best["rows"] is not None:
             np.savez(out_dir / "val_rows.npz", **{k: v.numpy() for k, v in best["rows"].items()})
         write_record(out_dir, cfg, done, extra)
