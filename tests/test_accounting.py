@@ -27,3 +27,25 @@ def test_openelm_rules():
     assert counts["total"] == counts["transformer layers"] + 50257 * 954 + 954
     with pytest.raises(ValueError, match="query_heads_override"):
         OpenELMConfig(model_dim=954, n_layers=8, query_heads_override=(6, 6))
+
+
+def test_nearest_openelm_count_is_never_beaten_by_any_ffn_multipliers():
+    import itertools
+
+    import numpy as np
+
+    from assocmem.accounting import openelm_nearest_count
+
+    heads = dict(query_heads_override=(2, 3, 4), kv_heads_override=(1, 1, 2))
+    grid = np.arange(0.25, 6.01, 0.1)
+    counts = {openelm_counts(OpenELMConfig(96, 3, head_dim=16, ffn_dim_divisor=32,
+                                           ffn_multipliers=(lo, hi), **heads))
+              ["transformer layers"] for lo, hi in itertools.product(grid, grid) if hi >= lo}
+    cfg = OpenELMConfig(96, 3, head_dim=16, ffn_dim_divisor=32, **heads)
+    for target in (min(counts) - 10_000, 150_000.0, 151_234, max(counts) + 5):
+        nearest = openelm_nearest_count(cfg, target)
+        assert abs(nearest - target) <= min(abs(c - target) for c in counts)
+        assert (nearest - min(counts)) % (3 * 96 * 32) == 0
+    assert 150_000 < max(counts) and openelm_nearest_count(cfg, min(counts)) == min(counts)
+    with pytest.raises(ValueError, match="target"):
+        openelm_nearest_count(cfg, 0)

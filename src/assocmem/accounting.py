@@ -101,3 +101,21 @@ def openelm_counts(cfg: OpenELMConfig) -> dict[str, int]:
     return {"transformer layers": layers, "token embedding (tied)": embedding,
             "final RMSNorm": cfg.model_dim, "total": layers + embedding + cfg.model_dim}
 
+
+
+def openelm_nearest_count(cfg: OpenELMConfig, target: float) -> int:
+    """The transformer-parameter count nearest ``target`` that ``cfg``'s heads allow under any
+    FFN widths whatsoever.
+
+    Each layer's SwiGLU FFN adds ``3 d_model w`` parameters for a width ``w`` that OpenELM
+    rounds to a multiple of ``ffn_dim_divisor``; everything else is fixed by the heads. So the
+    reachable counts are ``base + 3 d_model divisor k`` for integers ``k >= n_layers`` (every
+    layer has a width of at least one divisor), whatever the FFN multipliers are.
+    """
+    if not target > 0:
+        raise ValueError(f"parameter 'target' must be a positive count; got {target!r}")
+    layers = openelm_layer_counts(cfg)
+    base = sum(sum(v for k, v in layer.items() if k != "SwiGLU FFN") for layer in layers)
+    step = 3 * cfg.model_dim * cfg.ffn_dim_divisor
+    k = max(cfg.n_layers, round((target - base) / step))
+    return base + step * k

@@ -166,3 +166,39 @@ def test_progress_bars_leave_the_page_but_other_stderr_stays():
     kept = without_progress_bars(notebook)["cells"][0]["outputs"]
     assert [o["text"] for o in kept] == ["UserWarning: something real\n",
                                         "50%|done| 1/2 [00:01, 1.0it/s]\n"]
+
+
+def test_claim_boxes_render_from_the_catalogue_and_refuse_unknown_ids():
+    from assocmem.book.build import with_claim_boxes
+
+    catalogue = {**CATALOGUE, "lemma-7": entry("lemma-7", where="App. C, Lemma 7")}
+    text = "Intro.\n\n```{claim} lemma-7\n```\n\nMore.\n```{claim} d\n```"
+    notebook = {"cells": [{"cell_type": "markdown", "source": [text]},
+                          {"cell_type": "code", "source": "```{claim} zz\n```"}]}
+    cells = with_claim_boxes(notebook, catalogue, "01_x")["cells"]
+    assert "```{prf:lemma} App. C, Lemma 7\n:nonumber:\ns\n" in cells[0]["source"]
+    assert "```{prf:observation} w" in cells[0]["source"]  # an experiment
+    assert "{claim}" not in cells[0]["source"] and "Claim `lemma-7`" in cells[0]["source"]
+    assert cells[1]["source"] == "```{claim} zz\n```"  # code cells are left alone
+    bad = {"cells": [{"cell_type": "markdown", "source": "```{claim} nope\n```"}]}
+    with pytest.raises(ValueError, match="01_x: claim box 'nope'"):
+        with_claim_boxes(bad, CATALOGUE, "01_x")
+
+
+def test_every_claim_box_and_ledger_call_in_the_notebooks_names_a_catalogue_id():
+    import re
+    from pathlib import Path
+
+    from assocmem.book.build import CLAIM_FENCE
+    from assocmem.book.catalogue import CATALOGUE as REAL
+
+    called = re.compile(r"ledger\.(?:statement|experiment|not_checkable)\(\s*\"([a-z0-9-]+)\"")
+    for path in sorted(Path(__file__).parents[2].glob("notebooks/[0-9][0-9]_*.md")):
+        text = path.read_text()
+        ids = CLAIM_FENCE.findall(text) + called.findall(text)
+        assert ids, f"{path.name} names no claim"
+        for cid in ids:
+            assert cid in REAL, f"{path.name} names {cid!r}, which is not in the catalogue"
+    boxes = {cid for path in Path(__file__).parents[2].glob("notebooks/*.md")
+             for cid in CLAIM_FENCE.findall(path.read_text())}
+    assert {"prop-1", "prop-4", "prop-5", "table-3-dstar"} <= boxes

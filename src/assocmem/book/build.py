@@ -231,6 +231,43 @@ def without_progress_bars(notebook: dict) -> dict:
     return notebook
 
 
+# A markdown cell asks for a claim's box with a fence naming its catalogue id:
+#     ```{claim} prop-4
+#     ```
+# The build replaces it by a proof-style box holding the statement as printed, from the catalogue,
+# so that no statement is typed twice (an interactive session shows the fence and its id).
+CLAIM_FENCE = re.compile(r"^```\{claim\}[ \t]*(\S*)[ \t]*\n```[ \t]*$", re.MULTILINE)
+
+
+def claim_box(entry: Entry) -> str:
+    """The MyST proof-style box of a catalogue entry: where it stands and the statement as
+    printed; a lemma or theorem gets its own box type, an experiment an observation."""
+    if entry.kind != "statement":
+        kind = "observation"
+    else:
+        kind = next((k for k in ("lemma", "theorem") if k in entry.where.lower()), "proposition")
+    return (f"```{{prf:{kind}}} {entry.where}\n:nonumber:\n"
+            f"{entry.statement}\n\n*Claim `{entry.id}`: its verdict is computed below and "
+            f"listed in the {{doc}}`scorecard <../book/scorecard>`.*\n```")
+
+
+def with_claim_boxes(notebook: dict, catalogue: dict[str, Entry], name: str = "notebook") -> dict:
+    """``notebook`` with every ``{claim}`` fence of its markdown cells replaced by
+    :func:`claim_box`; an id missing from the catalogue is an error naming the notebook."""
+    def replace(match: re.Match) -> str:
+        cid = match.group(1)
+        if cid not in catalogue:
+            raise ValueError(f"{name}: claim box {cid!r} names no catalogue entry")
+        return claim_box(catalogue[cid])
+
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            text = cell["source"]
+            text = "".join(text) if isinstance(text, list) else text
+            cell["source"] = CLAIM_FENCE.sub(replace, text)
+    return notebook
+
+
 def stage(root: Path, executed: Path, ledger: Path, out: Path, mathjax: Path | None) -> Path:
     """Lay out ``out`` as the Jupyter Book source tree; return it."""
     root, executed, ledger, out = map(Path, (root, executed, ledger, out))
@@ -250,16 +287,16 @@ def stage(root: Path, executed: Path, ledger: Path, out: Path, mathjax: Path | N
     shutil.copytree(root / "book", out / "book", ignore=shutil.ignore_patterns("_static"))
     if (root / "book" / "_static").is_dir():  # the theme includes every .css found there
         shutil.copytree(root / "book" / "_static", out / "_static")
+    from assocmem.book.catalogue import CATALOGUE
+
     for stem in stems:
         notebook = json.loads((executed / f"{stem}.ipynb").read_text())
-        (out / "notebooks" / f"{stem}.ipynb").write_text(
-            json.dumps(without_progress_bars(notebook), indent=1))
+        notebook = with_claim_boxes(without_progress_bars(notebook), CATALOGUE, stem)
+        (out / "notebooks" / f"{stem}.ipynb").write_text(json.dumps(notebook, indent=1))
     if mathjax is not None:
         if not (Path(mathjax) / "tex-chtml.js").is_file():
             raise FileNotFoundError(f"MathJax not found at {mathjax} (run `npm ci`)")
         shutil.copytree(mathjax, out / "_extra" / "mathjax")
-
-    from assocmem.book.catalogue import CATALOGUE
 
     claims = [c for c in load_claims(ledger) if c.notebook in stems]
     unknown = sorted(c.id for c in claims if c.id not in CATALOGUE)
