@@ -42,3 +42,22 @@ PAPER_TABLE3 = {
     "Model 3": {"mse": {261_780_000: 0.05, 285_570_000: 0.04, 309_370_000: 0.02,
                         333_170_000: 0.02}, "d_star": 309_370_000, "ratio_e10": 8.38},
 }
+
+# ---- Section 6.1 as printed: GPT-2 medium on OpenWebText -----------------------------------
+PAPER_SEC61 = {
+    "d_emb": 1024,  # "The hidden dimension is d_emb = 1024"
+    "nn_distance": 20.0,  # "the mean and median equals approximately 20"
+    "ball_radius": 10.0,  # "a typical B_i of pattern rho^i has radius 10"
+    "radius_printed": 7.74,  # "sqrt(1024/(2 pi e)) = 7.74"
+    "chunks": 100_000,  # "100K chunks of 256 tokens"
+    "chunk_tokens": 256,
+    "dataset_tokens": 9e9,  # "The dataset contains 9B tokens from 8,013,769 documents"
+    "dataset_documents": 8_013_769,
+    "documents_pct": 1.3,  # "These cover approximately 1.3% of the documents"
+    "tokens_pct": 0.25,  # "and constitute approximately 0.25% of the tokens"
+}
+
+# ---- Appendix B, Table 2 (Chinchilla row) and Appendix F: training volume -----------------
+PAPER_TABLE2_CHINCHILLA = {"N": 70e9, "D": 1.4e12, "loss": 2.2}  # "Chinchilla 70B 1.4T 2.2"
+PAPER_TOKENS_PER_ITERATION = 491_520  # App. F.1, "Tokens per iteration 491,520"
+PAPER_F2_STEP = 6000  # App. F.2, minimum "achieved at approximately the 6000th training step"

@@ -202,3 +202,16 @@ def test_every_claim_box_and_ledger_call_in_the_notebooks_names_a_catalogue_id()
     boxes = {cid for path in Path(__file__).parents[2].glob("notebooks/*.md")
              for cid in CLAIM_FENCE.findall(path.read_text())}
     assert {"prop-1", "prop-4", "prop-5", "table-3-dstar"} <= boxes
+
+
+def test_every_chapter_ends_with_its_rerun_command_and_measured_time():
+    from assocmem.book.build import rerun_section
+
+    notebook = {"metadata": {"papermill": {"duration": 12.3}}, "cells": [
+        {"cell_type": "code", "metadata": {"tags": ["parameters"]},
+         "source": ['preset = "cpu"  # "cpu" or "paper"\n', "seed = 0\n"]}]}
+    text = rerun_section(notebook, "10_x")
+    assert "executed in 12 s" in text
+    assert "make run NB=10_x ARGS='-p preset \"cpu\"'" in text
+    assert '| `preset` | `"cpu"` | "cpu" or "paper" |' in text and "| `seed` | `0` |" in text
+    assert "not recorded" in rerun_section({"cells": []}, "01_x")

@@ -155,3 +155,35 @@ def test_the_ledger_is_published_as_data(server, browser):
             assert {"id", "verdict", "impact", "evidence", "chapter"} <= set(data["claims"][0])
         else:
             assert text.startswith("id,where,statement,verdict,impact"), text[:80]
+
+
+@pytest.mark.browser
+def test_scorecard_filters_and_keeps_an_anchor_per_claim(server, browser):
+    browser.get(f"{server}/book/scorecard.html")
+    assert browser.execute_script("return !!document.getElementById('prop-5')"), \
+        "scorecard.html#prop-5 has no anchor"
+    report = browser.execute_script("""
+        const rows = [...document.querySelectorAll('table.scorecard tbody tr')];
+        const select = document.getElementById('filter-verdict');
+        const options = [...select.options].map(o => o.value).filter(v => v);
+        select.value = 'refuted';
+        select.dispatchEvent(new Event('change'));
+        const shown = rows.filter(r => r.style.display !== 'none');
+        return {total: rows.length, options,
+                shown: shown.map(r => r.cells[3].textContent.trim()),
+                count: document.getElementById('filter-count').textContent};""")
+    assert "refuted" in report["options"] and "holds" in report["options"], report["options"]
+    assert 0 < len(report["shown"]) < report["total"]
+    assert set(report["shown"]) == {"refuted"}
+    assert report["count"] == f"{len(report['shown'])} of {report['total']} claims"
+
+
+@pytest.mark.browser
+def test_claim_boxes_are_rendered_from_the_catalogue(server, browser):
+    browser.get(f"{server}/notebooks/01_logsumexp.html")
+    boxes = browser.execute_script(
+        "return [...document.querySelectorAll('div.proof')].map(d => d.innerText)")
+    assert len(boxes) >= 4, boxes
+    assert any("lemma-2" in b and "App. C, Lemma 2" in b for b in boxes), boxes
+    assert not browser.execute_script(
+        "return document.body.innerText.includes('{claim}')"), "an unrendered claim fence"

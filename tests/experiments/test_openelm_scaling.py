@@ -111,7 +111,13 @@ def test_d_star_crossing_interpolates_and_never_reads_a_censored_run():
     star = d_star_crossing(sizes, mses, [False] * 4, 0.04)
     assert (star.status, star.grid) == ("measured", 4000)
     assert star.value == pytest.approx(3000)
-    assert d_star_crossing(sizes, mses, [False, True, False, False], 0.04).status == "censored"
+    # a censored run below D*'s grid size: D* is only bracketed by the measured sizes around it
+    bracket = d_star_crossing(sizes, mses, [False, True, False, False], 0.04)
+    assert (bracket.status, bracket.low, bracket.high, bracket.value) == \
+        ("bracketed", 1000, 4000, None)
+    assert str(bracket) == "1,000-4,000 (bracketed)" and str(star) == "3,000"
+    assert d_star_crossing(sizes, mses, [True, False, False, False], 0.04).status == "censored"
+    assert d_star_crossing(sizes, mses, [False, False, True, True], 0.04).status == "censored"
     # a censored run above D* does not matter
     assert d_star_crossing(sizes, mses, [False, False, False, True], 0.04).value == \
         pytest.approx(3000)
@@ -139,6 +145,15 @@ def test_exponent_over_seeds_finds_a_planted_exponent_and_its_verdict():
     assert exponent_verdict(-0.1, 0.6) == "inconclusive"  # holds 0.5 and 0 alike
     assert exponent_verdict(-0.2, 0.3) == "not reproduced"
     assert exponent_verdict(np.nan, np.nan) == "inconclusive"
+    # a bracketed D* widens the interval to cover both of its bounds
+    for d in sizes:
+        if 2e4 < d < 4.5e4:  # around c's planted D* = 30,000
+            for s in range(3):
+                censored["c", d, s] = True
+    wide = exponent_over_seeds(n_params, sizes, mse, censored, range(3), 0.04, 500, rng)
+    assert wide["d_star"]["c"].status == "bracketed" and wide["k"] is None
+    k_lo, k_hi = wide["k_range"]
+    assert k_lo < 0.5 < k_hi and wide["low"] <= k_lo and wide["high"] >= k_hi
     # every model censored at its first size: no resample usable, no exponent
     censored = dict.fromkeys(censored, True)
     none = exponent_over_seeds(n_params, sizes, mse, censored, range(3), 0.04, 50, rng)

@@ -112,12 +112,49 @@ def headline_markdown(claims: list[Claim], catalogue: dict[str, Entry]) -> str:
     return "\n".join(lines)
 
 
+# Two drop-downs over the scorecard's table, filled from the table itself (no network, no
+# library): a reader can show only the refuted rows, or only those with impact "main result".
+FILTER_HTML = """```{raw} html
+<p class="claim-filter">Show verdict <select id="filter-verdict"><option value="">all</option>
+</select> and impact <select id="filter-impact"><option value="">all</option></select>
+<span id="filter-count"></span></p>
+<script>
+document.addEventListener("DOMContentLoaded", function () {
+  var table = document.querySelector("table.scorecard");
+  if (!table) { return; }
+  var rows = Array.from(table.querySelectorAll("tbody tr"));
+  var pick = {verdict: [3, document.getElementById("filter-verdict")],
+              impact: [4, document.getElementById("filter-impact")]};
+  var text = function (row, col) { return row.cells[col].textContent.trim(); };
+  Object.values(pick).forEach(function (p) {
+    Array.from(new Set(rows.map(function (r) { return text(r, p[0]); }))).sort()
+      .forEach(function (v) { p[1].add(new Option(v, v)); });
+  });
+  var apply = function () {
+    var shown = 0;
+    rows.forEach(function (r) {
+      var keep = Object.values(pick).every(function (p) {
+        return !p[1].value || text(r, p[0]) === p[1].value; });
+      r.style.display = keep ? "" : "none";
+      shown += keep ? 1 : 0;
+    });
+    document.getElementById("filter-count").textContent = shown + " of " + rows.length + " claims";
+  };
+  Object.values(pick).forEach(function (p) { p[1].addEventListener("change", apply); });
+  apply();
+});
+</script>
+```"""
+
+
 def scorecard_markdown(claims: list[Claim], catalogue: dict[str, Entry] | None = None) -> str:
     """The headline, then a list-table of every claim, linking to the section that checks it;
     catalogue entries that no notebook checked are listed as not checked yet."""
     catalogue = {c.id: c for c in claims} if catalogue is None else catalogue
     lines = [
         headline_markdown(claims, catalogue),
+        "",
+        FILTER_HTML,
         "",
         "```{list-table} Every claim",
         ":header-rows: 1",
@@ -133,7 +170,7 @@ def scorecard_markdown(claims: list[Claim], catalogue: dict[str, Entry] | None =
     ]
     for c in claims:
         lines += [
-            f"* - {{ref}}`{c.id} <{c.id}>`",
+            f'* - <span id="{c.id}"></span>{{ref}}`{c.id} <{c.id}>`',
             f"  - {_cell(c.where)}",
             f"  - {_cell(c.statement)}",
             f"  - **{c.verdict}**",
@@ -143,7 +180,7 @@ def scorecard_markdown(claims: list[Claim], catalogue: dict[str, Entry] | None =
     checked = {c.id for c in claims}
     for entry in catalogue.values():
         if entry.id not in checked and isinstance(entry, Entry):
-            lines += [f"* - {entry.id}", f"  - {_cell(entry.where)}",
+            lines += [f'* - <span id="{entry.id}"></span>{entry.id}', f"  - {_cell(entry.where)}",
                       f"  - {_cell(entry.statement)}", "  - not checked yet",
                       f"  - {entry.impact}", "  - \u2014"]
     lines.append("```")
@@ -268,6 +305,33 @@ def with_claim_boxes(notebook: dict, catalogue: dict[str, Entry], name: str = "n
     return notebook
 
 
+_PARAM = re.compile(r"^(\w+)\s*=\s*(.+?)(?:\s+#\s*(.*))?$")
+
+
+def rerun_section(notebook: dict, stem: str) -> str:
+    """A closing section for a chapter: how long its executed run took (papermill's own record
+    in the notebook's metadata, never typed) and the command that re-runs it with other values
+    of its parameters, listed from its parameters cell."""
+    params = []
+    for cell in notebook.get("cells", []):
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell["source"]
+            source = "".join(source) if isinstance(source, list) else source
+            params = [m.groups() for m in map(_PARAM.match, source.splitlines()) if m]
+            break
+    duration = notebook.get("metadata", {}).get("papermill", {}).get("duration")
+    took = (f"This page was executed in {duration:,.0f} s by papermill when the book was built."
+            if duration is not None else "This page's run time was not recorded.")
+    example = next((f"-p {n} {v}" for n, v, _ in params if n == "preset"),
+                   f"-p {params[0][0]} {params[0][1]}" if params else "")
+    lines = ["## Re-run this chapter", "", took + " To run it again, with other parameters:",
+             "", "```console", f"make run NB={stem} ARGS='{example}'", "```", ""]
+    if params:
+        lines += ["| parameter | default | meaning |", "|---|---|---|"]
+        lines += [f"| `{n}` | `{v}` | {(c or '').replace('|', '/')} |" for n, v, c in params]
+    return "\n".join(lines)
+
+
 def stage(root: Path, executed: Path, ledger: Path, out: Path, mathjax: Path | None) -> Path:
     """Lay out ``out`` as the Jupyter Book source tree; return it."""
     root, executed, ledger, out = map(Path, (root, executed, ledger, out))
@@ -292,6 +356,8 @@ def stage(root: Path, executed: Path, ledger: Path, out: Path, mathjax: Path | N
     for stem in stems:
         notebook = json.loads((executed / f"{stem}.ipynb").read_text())
         notebook = with_claim_boxes(without_progress_bars(notebook), CATALOGUE, stem)
+        notebook["cells"].append({"cell_type": "markdown", "metadata": {},
+                                  "source": rerun_section(notebook, stem)})
         (out / "notebooks" / f"{stem}.ipynb").write_text(json.dumps(notebook, indent=1))
     if mathjax is not None:
         if not (Path(mathjax) / "tex-chtml.js").is_file():

@@ -121,7 +121,8 @@ CATALOGUE: dict[str, Entry] = {
             kind="experiment",
             chapter="02_energy_landscapes",
             impact="none",
-            reason="On Fig. 1's patterns every start in each ball reaches one fixed point near its "
+            reason="On Fig. 1's 2-D patterns every start in each ball reaches one fixed point near "
+            "its "
             "pattern, as Def. 1 requires; a check of the model's consistency (the update "
             "rule is ours), not of transformers.",
         ),
@@ -627,8 +628,8 @@ CATALOGUE: dict[str, Entry] = {
             id="sec-6-1-radius",
             where="Sec. 6.1 and Fig. 2 (top)",
             statement="The mean and median nearest-neighbour distances of final-layer activations "
-            "are about $2\\sqrt{n/2\\pi e}$ with $n = d_{\\mathrm{emb}}$ (about 20 for "
-            "GPT-2 medium).",
+            "are about $2\\sqrt{n/2\\pi e}$ with $n = d_{\\mathrm{emb}}$ (the paper measures "
+            "about 20 for GPT-2 medium, $n = 1024$).",
             kind="experiment",
             chapter="08_radius_experiment",
             impact="main result",
@@ -768,9 +769,11 @@ CATALOGUE: dict[str, Entry] = {
             r"20, aligning closely with $2\sqrt{n/2\pi e}$ as hypothesized.",
             kind="statement",
             chapter="08_radius_experiment",
-            impact="bound or constant",
-            reason="The paper calls its own two numbers close; the gap between 20 and "
-            "2 sqrt(1024/(2 pi e)) is to be computed and stated, without adjectives.",
+            impact="none",
+            reason="Read as the paper's own 'of order' (within a factor of 2), the reported 20 "
+            "agrees with "
+            "2 sqrt(1024/(2 pi e)); the gap is computed and stated. It does not address which n "
+            "applies (sec-6-1-n-is-d-emb).",
         ),
         Entry(
             id="sec-6-1-n-is-d-emb",
@@ -780,8 +783,17 @@ CATALOGUE: dict[str, Entry] = {
             kind="statement",
             chapter="08_radius_experiment",
             impact="main result",
-            reason="Sec. 6.1 puts n = d_emb = 1024, while Sec. 3 defines n = T_max d_emb for a "
-            "pattern of T_max tokens; with the chunks' 256 tokens the radius would be far larger.",
+            reason="Sec. 6.1 puts n = d_emb = 1024, while Sec. 3 defines n = T_max d_emb, the "
+            "dimension of "
+            "a stored sequence, and Prop. 5 rests on that n; with it, Eq. 13's radius is an order "
+            "of magnitude above the reported distances, so the measurement does not corroborate "
+            "Eq. 13 as the paper defines it.",
+            failure="refuted",
+            changes="Sec. 6.1 no longer supports Eq. 13: its distances match the radius only for n "
+            "= d_emb, a "
+            "per-token reading the theory does not make (and under which Prop. 5's D ~ T_max d "
+            "bookkeeping changes).",
+            related=("sec-6-1-radius", "fig-2-radius-close"),
         ),
         Entry(
             id="sec-6-1-coverage",
@@ -791,19 +803,34 @@ CATALOGUE: dict[str, Entry] = {
             kind="statement",
             chapter="08_radius_experiment",
             impact="none",
-            reason="Arithmetic from the section's own counts (100K chunks of 256 tokens; 9B "
-            "tokens, 8,013,769 documents), to be recomputed.",
+            reason="Arithmetic from the section's own counts: the document share is right, the "
+            "token share "
+            "is not; nothing depends on it.",
+            corrected="100K chunks of 256 tokens are about 0.28% of the 9B tokens and come from at "
+            "most about "
+            "1.25% of the 8,013,769 documents.",
+            failure="corrected",
+            changes="Nothing: the share of the sample is not used.",
         ),
         Entry(
             id="gpt2-training-task",
             where="Sec. 6.1 and App. E",
             statement="The model is pre-trained with the next sentence prediction task on a large "
-            "(40 GB) text corpus extracted from web pages.",
+            "(40 GB) text corpus extracted from web pages (Sec. 6.1); 'The model is trained on the "
+            "next sentence prediction (NSP) task in a self-supervised manner' (App. E).",
             kind="statement",
             chapter="08_radius_experiment",
             impact="none",
-            reason="A factual statement about GPT-2's pre-training objective, to be checked "
-            "against Radford et al. (2019).",
+            reason="GPT-2 is a causal language model trained on next-token prediction (Radford et "
+            "al., 2019); "
+            "next sentence prediction is BERT's task. The paper's App. E itself says GPT-2 is "
+            "trained causally; the experiment uses the next-token activation, as it should.",
+            corrected="The model is pre-trained on next-token prediction (causal language "
+            "modelling) on a "
+            "large (40 GB) text corpus extracted from web pages.",
+            failure="corrected",
+            changes="Nothing: a mislabelled objective; the measurement uses the causal model "
+            "correctly.",
         ),
         Entry(
             id="table-3-uniform-sizes",
@@ -813,8 +840,128 @@ CATALOGUE: dict[str, Entry] = {
             kind="statement",
             chapter="10_openelm_scaling",
             impact="none",
-            reason="Whether Table 3's eight sizes are evenly spaced is arithmetic on the printed "
-            "sizes, to be recomputed.",
+            reason="Six of the seven steps between Table 3's sizes are equal to the printed "
+            "precision; the "
+            "first is shorter. Nothing depends on uniform spacing.",
+            corrected="Eight sizes from D = 167.06M to D = 333.17M, evenly spaced except the first "
+            "step, which "
+            "is shorter.",
+            failure="corrected",
+            changes="Nothing for the conclusions.",
+        ),
+        Entry(
+            id="sec-3-n-most-parameters",
+            where="Sec. 3, definition of N (with App. F.1's models)",
+            statement="Let $N \\in \\mathbb{N}$ be the number of parameters in the attention "
+            "layers and the feed-forward layers, which constitute most of the parameters in the "
+            "Transformer model.",
+            kind="statement",
+            chapter="07_model_data_balance",
+            impact="none",
+            reason="True of GPT-2 medium, but not of the paper's own Models 1 and 2, whose tied "
+            "50,257-token embedding outweighs the transformer layers; Prop. 5 and Table 3 are "
+            "stated in N, so nothing follows from it.",
+            corrected="Attention and feed-forward layers hold most of the parameters of large "
+            "models (GPT-2 medium); at the paper's Table 3 scale the embedding holds about half.",
+            failure="corrected",
+            changes="Nothing: N is well defined; only its description as most of the model fails "
+            "at the paper's own scale.",
+        ),
+        Entry(
+            id="eq-2-constant-a-openelm",
+            where="Eq. 2, applied to App. F.1's models",
+            statement="$N \\approx A l d_{\\text{emb}}^2$ for some constant $A$.",
+            kind="statement",
+            chapter="07_model_data_balance",
+            impact="none",
+            reason="An order-of-magnitude relation (checked as: one A within a factor 1.5 for the "
+            "paper's three models, all with l = 8); the spread of A is stated.",
+        ),
+        Entry(
+            id="table-2-chinchilla-vs-eq-1",
+            where="App. B, Table 2 (Chinchilla row), with Sec. 2, Eq. 1",
+            statement="Chinchilla, 70B parameters, 1.4T tokens: loss 2.2 (Table 2); $\\hat L(N, D) "
+            "= "
+            "E + A/N^\\alpha + B/D^\\beta$ with the constants of Eq. 1.",
+            kind="statement",
+            chapter="06_cross_entropy",
+            impact="none",
+            reason="The paper's own Eq. 1 at Chinchilla's N and D gives a loss well below the 2.2 "
+            "of Table 2, whose source is not stated; Table 2 is only used for L > 1, which holds "
+            "either way.",
+            corrected="Eq. 1 (with E = 1.69) puts Chinchilla's loss near 1.9, not 2.2; both are "
+            "above 1.",
+            failure="corrected",
+            changes="Nothing: Table 2 supports only L > 1.",
+            related=("eq-1-constants", "table-2"),
+        ),
+        Entry(
+            id="fig-1-one-d-minima",
+            where="Fig. 1 (1-D panels) and Sec. 4",
+            statement="Energy landscapes for a set of 1-dimensional patterns $\\mathcal{D} = "
+            "\\{-2, "
+            "0, 1\\}$ ...; the proposed function $E(x)$ serves as a smooth surrogate of the "
+            "desired function $g(x)$ in equation 3, therefore also demonstrates the retrieval "
+            "ability.",
+            kind="statement",
+            chapter="02_energy_landscapes",
+            impact="none",
+            reason="On the figure's own 1-D patterns the proposed energy has one minimum for the "
+            "two patterns 0 and 1 (closer than the width of its wells), so it does not retrieve "
+            "them separately; the paper's Assumption 3 (well separated) excludes such a pair, "
+            "and on the 2-D patterns every pattern is retrieved.",
+            corrected="The proposed energy retrieves each pattern of a well-separated set "
+            "(Assumption 3); patterns closer than its well width merge into one minimum, as 0 "
+            "and 1 do in Fig. 1.",
+            failure="corrected",
+            changes="Nothing for the theory, which assumes well-separated patterns; the figure's "
+            "1-D example illustrates the merging, not retrieval.",
+            related=("def-1-retrieval",),
+        ),
+        Entry(
+            id="thm-d1-any-complex",
+            where="App. D.2, Theorem D.1 (its scope)",
+            statement="For any complex $z$, the Stirling's approximation gives that $\\Gamma(z) = "
+            "\\sqrt{\\frac{2\\pi}{z}}\\left(\\frac{z}{e}\\right)^z\\left(1 + "
+            "O\\left(\\frac{1}{z}\\right)\\right)$.",
+            kind="statement",
+            chapter="05_partition_function",
+            impact="none",
+            reason="Stirling's series holds as |z| grows in any sector |arg z| <= pi - delta, not "
+            "near the negative real axis, where Gamma has its poles; the paper only uses large "
+            "positive reals.",
+            corrected="For $|z| \\to \\infty$ with $|\\arg z| \\le \\pi - \\delta$ (in "
+            "particular for large positive real z).",
+            failure="edge case",
+            changes="Nothing: only z = n/2 + 1 for large n enters Sec. 5.",
+            related=("thm-d1-stirling",),
+        ),
+        Entry(
+            id="fig-4-eight-models",
+            where="App. F.3, Figure 4 caption",
+            statement="Cross-entropy losses of eight models employing the OpenELM architecture as "
+            "presented in Table 3.",
+            kind="statement",
+            chapter="10_openelm_scaling",
+            impact="none",
+            reason="Table 3 has three models and twelve (N, D) runs over eight data sizes; "
+            "'eight models' matches none of them. A caption slip.",
+            corrected="Cross-entropy losses of the twelve runs (three models, four data sizes "
+            "each) of Table 3.",
+            failure="corrected",
+            changes="Nothing.",
+        ),
+        Entry(
+            id="app-f2-epochs",
+            where="App. F.1 (tokens per iteration) and F.2 (step of the minimum), with App. A",
+            statement="[The minimum validation loss] is achieved at approximately the 6000th "
+            "training step; tokens per iteration 491,520; the models are trained on their "
+            "respective datasets repeatedly.",
+            kind="statement",
+            chapter="11_robustness",
+            impact="none",
+            reason="Arithmetic from the paper's own numbers: the minimum comes after many passes "
+            "over each of Table 3's data sizes, consistent with App. A's repeated training.",
         ),
     )
 }

@@ -274,13 +274,24 @@ def criteria(run_dirs, window: int) -> list[Criterion]:
 class DStar:
     """D* of one model: ``grid`` by the paper's rule (the smallest size below sigma^2),
     ``value`` where log MSE crosses log sigma^2 between that size and the one before (linear in
-    log D), or ``status`` saying why there is none: "censored" (a censored run at or below the
-    first size below sigma^2), "below the grid" (the smallest size already is), "above the grid"
-    (no size is)."""
+    log D), and the bounds ``low < D* <= high``. ``status`` says which: "measured" (``value``,
+    with ``low = high = value``); "bracketed" (censored runs sit between the last size above
+    sigma^2 and the first measured size below it, so D* is only known to lie between them);
+    "censored" (a censored run comes first, or no measured size below sigma^2 follows one);
+    "below the grid" (the smallest size already is below); "above the grid" (no size is)."""
 
     grid: int | None
     value: float | None
-    status: str  # "measured", "censored", "below the grid", "above the grid"
+    status: str  # "measured", "bracketed", "censored", "below the grid", "above the grid"
+    low: float | None = None
+    high: float | None = None
+
+    def __str__(self) -> str:
+        if self.status == "measured":
+            return f"{self.value:,.0f}"
+        if self.status == "bracketed":
+            return f"{self.low:,.0f}-{self.high:,.0f} (bracketed)"
+        return self.status
 
 
 def d_star_crossing(sizes, mses, censored, sigma2: float = PAPER_SIGMA2) -> DStar:
@@ -289,17 +300,26 @@ def d_star_crossing(sizes, mses, censored, sigma2: float = PAPER_SIGMA2) -> DSta
         raise ValueError("arguments 'sizes', 'mses' and 'censored' must have equal lengths")
     if not sigma2 > 0:
         raise ValueError(f"argument 'sigma2' must be > 0; got {sigma2}")
+    first_censored = None
     for i, (size, mse, cens) in enumerate(zip(sizes, mses, censored, strict=True)):
         if cens:
-            return DStar(None, None, "censored")
+            if first_censored is None:
+                first_censored = i
+            continue
         if mse < sigma2:
+            if first_censored is not None:
+                if first_censored == 0:
+                    return DStar(None, None, "censored")
+                # D* is above the last size measured above sigma^2 and at most this one
+                return DStar(size, None, "bracketed", float(sizes[first_censored - 1]),
+                             float(size))
             if i == 0:
                 return DStar(size, None, "below the grid")
             x0, x1 = np.log(sizes[i - 1]), np.log(size)
             y0, y1 = np.log(mses[i - 1]), np.log(mse)
-            cross = x0 + (np.log(sigma2) - y0) * (x1 - x0) / (y1 - y0)
-            return DStar(size, float(np.exp(cross)), "measured")
-    return DStar(None, None, "above the grid")
+            cross = float(np.exp(x0 + (np.log(sigma2) - y0) * (x1 - x0) / (y1 - y0)))
+            return DStar(size, cross, "measured", cross, cross)
+    return DStar(None, None, "censored" if first_censored is not None else "above the grid")
 
 
 def extrapolated_d_star(sizes, mses, censored, sigma2: float = PAPER_SIGMA2,
@@ -340,7 +360,11 @@ def exponent_over_seeds(n_params: dict, sizes, mse: dict, censored: dict, seeds,
     """k in D* ~ N^k with a bootstrap interval over seeds. ``mse[model, D, seed]`` and
     ``censored[model, D, seed]``; a cell's MSE is its mean over seeds and it is censored when
     any seed is. Each resample draws, for every model, its seeds with replacement; resamples in
-    which fewer than two models have a measured D* are counted, not used."""
+    which fewer than two models have a measured or bracketed D* are counted, not used. A
+    bracketed D* enters by both of its bounds: a resample gives the range of k over every
+    choice of bounds, and the interval runs from the 2.5% quantile of the ranges' lower ends to
+    the 97.5% quantile of their upper ends (conservative for interval-censored data). ``k`` is
+    the point estimate when no D* is bracketed, else None and ``k_range`` gives the range."""
     models, seeds = list(n_params), list(seeds)
     rng = rng or np.random.default_rng(0)
 
@@ -354,24 +378,32 @@ def exponent_over_seeds(n_params: dict, sizes, mse: dict, censored: dict, seeds,
                                      [cens[m, d] for d in sizes], sigma2)
         return out
 
-    def slope(star: dict) -> float | None:
-        have = [m for m in models if star[m].status == "measured"]
+    def slopes_of(star: dict) -> tuple[float, float] | None:
+        """The least and greatest k over the bounds of every bracketed D* (one k if none)."""
+        have = [m for m in models if star[m].status in ("measured", "bracketed")]
         if len(have) < 2:
             return None
-        return float(np.polyfit(np.log([n_params[m] for m in have]),
-                                np.log([star[m].value for m in have]), 1)[0])
+        x = np.log([n_params[m] for m in have])
+        ks = [float(np.polyfit(x, np.log(ends), 1)[0])
+              for ends in itertools.product(*[sorted({star[m].low, star[m].high})
+                                              for m in have])]
+        return min(ks), max(ks)
 
     point = stars({m: seeds for m in models})
-    slopes, unusable = [], 0
+    lows, highs, unusable = [], [], 0
     for _ in range(n_boot):
-        k = slope(stars({m: list(rng.choice(seeds, len(seeds))) for m in models}))
+        k = slopes_of(stars({m: list(rng.choice(seeds, len(seeds))) for m in models}))
         if k is None:
             unusable += 1
         else:
-            slopes.append(k)
-    low, high = (np.quantile(slopes, [0.025, 0.975]) if slopes else (np.nan, np.nan))
-    return {"d_star": point, "k": slope(point), "low": float(low), "high": float(high),
-            "resamples": len(slopes), "unusable": unusable}
+            lows.append(k[0])
+            highs.append(k[1])
+    low = float(np.quantile(lows, 0.025)) if lows else np.nan
+    high = float(np.quantile(highs, 0.975)) if highs else np.nan
+    k_range = slopes_of(point)
+    k = k_range[0] if k_range is not None and k_range[0] == k_range[1] else None
+    return {"d_star": point, "k": k, "k_range": k_range, "low": low, "high": high,
+            "resamples": len(lows), "unusable": unusable}
 
 
 def exponent_verdict(low: float, high: float, predicted: float = 0.5,
