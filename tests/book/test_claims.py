@@ -176,7 +176,8 @@ def test_claim_boxes_render_from_the_catalogue_and_refuse_unknown_ids():
     notebook = {"cells": [{"cell_type": "markdown", "source": [text]},
                           {"cell_type": "code", "source": "```{claim} zz\n```"}]}
     cells = with_claim_boxes(notebook, catalogue, "01_x")["cells"]
-    assert "```{prf:lemma} App. C, Lemma 7\n:nonumber:\ns\n" in cells[0]["source"]
+    assert "```{prf:lemma} App. C, Lemma 7\n:label: box-01_x-lemma-7\n:nonumber:\ns\n" in \
+        cells[0]["source"]
     assert "```{prf:observation} w" in cells[0]["source"]  # an experiment
     assert "{claim}" not in cells[0]["source"] and "Claim `lemma-7`" in cells[0]["source"]
     assert cells[1]["source"] == "```{claim} zz\n```"  # code cells are left alone
@@ -199,6 +200,8 @@ def test_every_claim_box_and_ledger_call_in_the_notebooks_names_a_catalogue_id()
         assert ids, f"{path.name} names no claim"
         for cid in ids:
             assert cid in REAL, f"{path.name} names {cid!r}, which is not in the catalogue"
+        for cid in called.findall(text):  # the scorecard links to the section checking it
+            assert f"({cid})=" in text, f"{path.name} records {cid!r} but has no ({cid})= label"
     boxes = {cid for path in Path(__file__).parents[2].glob("notebooks/*.md")
              for cid in CLAIM_FENCE.findall(path.read_text())}
     assert {"prop-1", "prop-4", "prop-5", "table-3-dstar"} <= boxes

@@ -276,14 +276,15 @@ def without_progress_bars(notebook: dict) -> dict:
 CLAIM_FENCE = re.compile(r"^```\{claim\}[ \t]*(\S*)[ \t]*\n```[ \t]*$", re.MULTILINE)
 
 
-def claim_box(entry: Entry) -> str:
+def claim_box(entry: Entry, page: str = "page") -> str:
     """The MyST proof-style box of a catalogue entry: where it stands and the statement as
-    printed; a lemma or theorem gets its own box type, an experiment an observation."""
+    printed; a lemma or theorem gets its own box type, an experiment an observation. Its label
+    names the page, so that boxes of one claim on two pages stay distinct."""
     if entry.kind != "statement":
         kind = "observation"
     else:
         kind = next((k for k in ("lemma", "theorem") if k in entry.where.lower()), "proposition")
-    return (f"```{{prf:{kind}}} {entry.where}\n:nonumber:\n"
+    return (f"```{{prf:{kind}}} {entry.where}\n:label: box-{page}-{entry.id}\n:nonumber:\n"
             f"{entry.statement}\n\n*Claim `{entry.id}`: its verdict is computed below and "
             f"listed in the {{doc}}`scorecard <../book/scorecard>`.*\n```")
 
@@ -295,7 +296,7 @@ def with_claim_boxes(notebook: dict, catalogue: dict[str, Entry], name: str = "n
         cid = match.group(1)
         if cid not in catalogue:
             raise ValueError(f"{name}: claim box {cid!r} names no catalogue entry")
-        return claim_box(catalogue[cid])
+        return claim_box(catalogue[cid], name)
 
     for cell in notebook.get("cells", []):
         if cell.get("cell_type") == "markdown":
