@@ -15,7 +15,7 @@ EXECUTED := $(STEMS:%=_build/executed/%.ipynb)
 SRC := $(shell find src -name '*.py' -not -path '*/__pycache__/*')
 BOOK_SRC := $(wildcard src/assocmem/book/*.py) src/assocmem/__init__.py
 DEPS := $(STEMS:%=_build/deps/%.d)
-BOOK_PAGES := $(wildcard book/*) _config.yml _toc.yml
+BOOK_PAGES := $(wildcard book/* book/_static/*) _config.yml _toc.yml
 JBFLAGS := -W -n --keep-going
 
 export ASSOCMEM_LEDGER_DIR := $(CURDIR)/_build/ledger

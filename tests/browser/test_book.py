@@ -34,6 +34,8 @@ const done = arguments[arguments.length - 1];
 const ready = (window.MathJax && MathJax.startup && MathJax.startup.promise)
     || Promise.resolve();
 ready.then(() => {
+  // collapsed cells (bookkeeping behind a toggle) must fit too, once a reader opens them
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
   const math = [...document.querySelectorAll('.math')];
   const untypeset = math.filter(m => !m.querySelector('mjx-container')).length;
   const errors = document.querySelectorAll('mjx-merror').length;
