@@ -102,7 +102,6 @@ def openelm_counts(cfg: OpenELMConfig) -> dict[str, int]:
             "final RMSNorm": cfg.model_dim, "total": layers + embedding + cfg.model_dim}
 
 
-
 def openelm_nearest_count(cfg: OpenELMConfig, target: float) -> int:
     """The transformer-parameter count nearest ``target`` that ``cfg``'s heads allow under any
     FFN widths whatsoever.

@@ -158,3 +158,17 @@ def test_bad_input_names_the_argument(x, patterns, message):
             func(x, patterns)
     with pytest.raises(ValueError, match="'beta'"):
         mchn_energy([[0.0]], [[1.0]], beta=0.0)
+
+
+def test_local_minima_1d_finds_interior_minima_only():
+    from assocmem.theory.energy import distance_energy, local_minima_1d
+
+    grid = np.linspace(-6, 6, 12_001)
+    far = local_minima_1d(grid, distance_energy(grid[:, None], np.array([[-4.0], [0], [4]])))
+    np.testing.assert_allclose(far, [-4, 0, 4], atol=2e-3)
+    # two patterns closer than the wells' width merge into one minimum between them
+    near = local_minima_1d(grid, distance_energy(grid[:, None], np.array([[0.0], [1.0]])))
+    assert len(near) == 1 and 0.4 < near[0] < 0.6
+    assert len(local_minima_1d(grid, grid)) == 0  # monotone: none
+    with pytest.raises(ValueError, match="points"):
+        local_minima_1d(grid[::-1], grid)

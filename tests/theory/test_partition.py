@@ -89,3 +89,16 @@ def test_unit_partition_scaling():
 def test_bad_input(n, r, message):
     with pytest.raises(ValueError, match=message):
         log_gaussian_ball_mass(n, r)
+
+
+def test_stirling_relative_error_is_one_over_12z_in_the_sector_and_not_near_the_poles():
+    from assocmem.theory.partition import stirling_relative_error
+
+    assert stirling_relative_error(1) == pytest.approx(np.sqrt(np.e**2 / (2 * np.pi)) - 1)
+    for z in (1e3, 1e8, 1e3j):
+        assert abs(z) * stirling_relative_error(z) == pytest.approx(1 / 12, rel=1e-3)
+    # Gamma(-10.5) / (its Stirling form) = -0.496: the error does not shrink along the poles
+    assert stirling_relative_error(-10.5) == pytest.approx(1.496, abs=1e-3)
+    assert stirling_relative_error(-1000.5) > 1.4
+    with pytest.raises(ValueError, match="pole"):
+        stirling_relative_error(-3)

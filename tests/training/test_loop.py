@@ -140,3 +140,13 @@ def test_openelm_parameter_count_matches_accounting(shape):
     model = OpenELM(cfg)
     assert sum(p.numel() for p in model.parameters()) == openelm_counts(cfg)["total"]
     assert model(torch.randint(0, 300, (2, 7))).shape == (2, 7, 300)
+
+
+def test_provenance_names_the_code_imported_at_start():
+    import torch
+
+    from assocmem.training import loop
+
+    record = loop.provenance(torch.device("cpu"))
+    assert record["commit"] == loop.CODE_VERSION and record["commit"]
+    assert {"device", "torch", "python", "finished"} <= set(record)

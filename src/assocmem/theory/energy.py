@@ -109,6 +109,19 @@ def distance_energy(x, patterns, chunk: int = DEFAULT_CHUNK) -> np.ndarray:
     return (-(top + np.log(total))).reshape(x.shape[:-1])
 
 
+def local_minima_1d(points, values) -> np.ndarray:
+    """The points of a 1-D grid where ``values`` is strictly below both neighbours: the local
+    minima of an energy sampled on ``points`` (increasing), to count the patterns it stores."""
+    points = check_array("points", points)
+    values = check_array("values", values)
+    if (points.ndim != 1 or points.shape != values.shape or len(points) < 3
+            or not np.all(np.diff(points) > 0)):
+        raise ValueError("arguments 'points' (increasing) and 'values' must have the same length "
+                         f">= 3; got {len(points)} and {len(values)}")
+    inner = (values[1:-1] < values[:-2]) & (values[1:-1] < values[2:])
+    return points[1:-1][inner]
+
+
 def mchn_energy(x, patterns, beta: float = 1.0) -> np.ndarray:
     """E_MCHN^beta(x) of Ramsauer et al., as written in Section 4 of the paper:
 

@@ -200,11 +200,10 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
-def provenance(device: torch.device) -> dict:
-    """Where and with what a run was made (the machine, the versions, the commit, the date)."""
-    import platform
+def _code_version() -> str:
+    """The commit of the package's source, read once when this module is imported: the code a
+    run executes is the code imported at its start, whatever the checkout holds when it ends."""
     import subprocess
-    from datetime import UTC, datetime
 
     def git(*args: str) -> str:
         try:
@@ -216,6 +215,18 @@ def provenance(device: torch.device) -> dict:
     commit = git("rev-parse", "--short", "HEAD")
     if commit and git("status", "--porcelain", "--untracked-files=no", "--", ":(top)src"):
         commit += " with uncommitted changes under src/"
+    return commit or "unknown"
+
+
+CODE_VERSION = _code_version()
+
+
+def provenance(device: torch.device) -> dict:
+    """Where and with what a run was made (the machine, the versions, the commit of the code
+    imported at the process's start, the date)."""
+    import platform
+    from datetime import UTC, datetime
+
     if device.type == "cuda":
         name = torch.cuda.get_device_name(device)
     else:
@@ -226,7 +237,7 @@ def provenance(device: torch.device) -> dict:
         name = (f"{models[0] if models else platform.machine()} ({os.cpu_count()} cores), "
                 f"{torch.get_num_threads()} thread(s)")
     return {"device": name, "torch": torch.__version__, "cuda": torch.version.cuda,
-            "python": platform.python_version(), "commit": commit or "unknown",
+            "python": platform.python_version(), "commit": CODE_VERSION,
             "finished": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
