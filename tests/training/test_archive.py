@@ -129,3 +129,76 @@ def test_the_first_steps_of_an_archived_run_are_recreated(tmp_path):
     kept = {r["step"]: r["train_loss"] for r in archive.read(folder)}
     gaps = [abs(r["train_loss"] - kept[r["step"]]) for r in again]
     assert len(gaps) == 10 and max(gaps) < 1e-3, gaps
+
+
+def test_a_censored_run_extended_from_its_checkpoint_is_the_run_trained_to_the_new_cap(
+        tmp_path, monkeypatch):
+    from assocmem.training.runs import archived_only, extension
+
+    monkeypatch.setenv("ASSOCMEM_RUN_ARCHIVE", str(tmp_path / "archive"))
+    short = tiny(steps=8, eval_every=2, patience=20, decay="constant", warmup_steps=2,
+                 eval_batches=0)
+    assert run_record(cached_train(short, tmp_path / "a", progress=False))["censored"]
+    longer = extension(short, 16)
+    assert longer.steps == 16 and longer.key() != short.key()
+    continued = cached_train(longer, tmp_path / "a", progress=False, extends=short)
+    scratch = cached_train(longer, tmp_path / "b", progress=False)  # no run to continue
+    record = run_record(continued)
+    assert record["extends"]["key"] == short.key() and record["extends"]["last_step"] == 8
+    assert "extends" not in run_record(scratch)
+    same = [(a["step"], a["train_loss"], a.get("val_loss")) for a in read_metrics(continued)]
+    assert same == [(b["step"], b["train_loss"], b.get("val_loss"))
+                    for b in read_metrics(scratch)]
+    assert record["last_step"] == run_record(scratch)["last_step"] == 16
+    # the archive then reads the extension in place of the censored run, and says so
+    archive_run(short, "python -m ...", root=tmp_path / "a")
+    assert archived_only([short], extend_to=16) == [archive.find(short)]  # not archived yet
+    kept = archive_run(longer, "python -m ...", root=tmp_path / "a")
+    assert archived_only([short], extend_to=16) == [kept]
+    assert archived_only([short]) == [archive.find(short)]
+    assert run_record(kept)["extends"]["key"] == short.key()
+
+
+def test_only_a_censored_run_with_a_constant_rate_can_be_extended(tmp_path):
+    from assocmem.training.runs import extension
+
+    with pytest.raises(ValueError, match="constant learning rate"):
+        extension(tiny(steps=8, eval_every=2, patience=4), 16)  # cosine: the cap shapes it
+    constant = tiny(steps=8, eval_every=2, patience=4, decay="constant")
+    with pytest.raises(ValueError, match="argument 'cap' must be an integer above"):
+        extension(constant, 8)
+    with pytest.raises(ValueError, match="argument 'cap'"):
+        extension(constant, 15)  # not a multiple of eval_every
+    with pytest.raises(ValueError, match="not an extension of"):
+        cached_train(extension(constant, 16), tmp_path, progress=False,
+                     extends=tiny(steps=8, eval_every=2, patience=4, decay="constant", seed=1))
+    # a run that stopped by its criterion has nothing to extend
+    stopped = tiny(steps=40, eval_every=2, patience=4, lr=0.3, warmup_steps=0,
+                   decay="constant")
+    assert not run_record(cached_train(stopped, tmp_path, progress=False))["censored"]
+    with pytest.raises(ValueError, match="stopped by its criterion"):
+        cached_train(extension(stopped, 60), tmp_path, progress=False, extends=stopped)
+
+
+def test_train_all_continues_its_censored_runs_to_the_presets_larger_cap(tmp_path, monkeypatch,
+                                                                       capsys):
+    from types import SimpleNamespace
+
+    import assocmem.training.__main__ as cli
+    from assocmem.training.runs import extension
+
+    monkeypatch.setenv("ASSOCMEM_RUN_ARCHIVE", str(tmp_path / "archive"))
+    monkeypatch.setenv("ASSOCMEM_RUNS_DIR", str(tmp_path / "runs"))
+    monkeypatch.setattr(cli, "presets", lambda _: {"p": SimpleNamespace(extend_cap=16)})
+    censored = tiny(steps=8, eval_every=2, patience=20, decay="constant", warmup_steps=2)
+    stopping = tiny(steps=40, eval_every=2, patience=4, lr=0.3, warmup_steps=0,
+                    decay="constant", seed=1)
+    args = SimpleNamespace(workers=1, archive=True, corpus="", experiment="question_formation",
+                           preset="p")
+    cli.train_all(args, {"c": censored, "s": stopping})
+    longer = archive.find(extension(censored, 16))
+    assert longer is not None and archive.find(stopping) and archive.find(censored)
+    record = run_record(longer)
+    assert record["extends"]["key"] == censored.key()
+    assert "--run-name c --steps 16 --out runs/" in record["command"]
+    assert archive.find(extension(stopping, 60)) is None  # stopped by patience: not extended

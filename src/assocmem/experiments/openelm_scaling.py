@@ -59,6 +59,7 @@ class Preset:
     sigma2: float = PAPER_SIGMA2
     decay: str = "cosine"  # the learning-rate schedule after warmup
     patience: int = 0  # > 0: train until the minimum is this old, ``steps`` being the cap
+    extend_cap: int = 0  # > 0: a run censored at ``steps`` goes on to this cap (archived)
     seeds: tuple[int, ...] = (0,)  # the seeds of Table 3's grid
     robustness_seeds: int = 5  # App. F.2: seeds of the largest model on the largest prefix
     notes: str = field(default="", compare=False)
@@ -142,13 +143,14 @@ PRESETS: dict[str, Preset] = {
         "cpu-long", **_CPU_MODELS,
         sizes=tuple(int(round(d)) for d in np.geomspace(8_000, 256_000, 12)),
         steps=3000, lr=3e-3, warmup_steps=20, decay="constant", eval_every=50, eval_batches=0,
-        window=100, patience=200, seeds=(0, 1, 2),
+        window=100, patience=200, seeds=(0, 1, 2), extend_cap=10_000,
         notes="Hours on 2 CPU cores, in the background (archived): the cpu preset's models "
               "(N over a decade) on 12 prefixes over 1.5 decades, 3 seeds, each run trained "
               "until its validation minimum is 200 steps old, twice the MSE window, so that a "
-              "dip of the noisy curve is not taken for its minimum (cap 3,000: censored "
-              "beyond), validated on the whole held-out tail every 50 steps, a constant "
-              "learning rate after warmup (so that a run's course does not depend on the cap)."),
+              "dip of the noisy curve is not taken for its minimum (cap 3,000; a run censored "
+              "there is continued to 10,000 steps, and censored only beyond), validated on the "
+              "whole held-out tail every 50 steps, a constant learning rate after warmup (so "
+              "that a run's course does not depend on its cap)."),
     "paper": Preset(
         "paper", models={name: dict(model_dim=spec["model_dim"])
                          for name, spec in PAPER_OPENELM.items()},

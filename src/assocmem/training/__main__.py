@@ -116,7 +116,8 @@ def train_all(args, runs: dict[str, TrainConfig]) -> None:
     def keep(cfg: TrainConfig, _out) -> None:
         corpus = f" --corpus {args.corpus}" if args.corpus else ""
         command = (f"python -m assocmem.training --experiment {args.experiment} --preset "
-                   f"{args.preset}{corpus} --run-name {names[cfg.key()]} --out runs/{cfg.name}")
+                   f"{args.preset}{corpus} --run-name {names[cfg.key()]} --out "
+                   f"runs/{cfg.name}-{cfg.key()}")
         print(f"archived {archive_run(cfg, command)}", flush=True)
 
     done = cached_train_many(list(runs.values()), workers=args.workers,
@@ -128,6 +129,24 @@ def train_all(args, runs: dict[str, TrainConfig]) -> None:
         for cfg, out in zip(runs.values(), done, strict=True):
             if not archive.is_archived(out):
                 keep(cfg, out)
+    cap = getattr(presets(args.experiment)[args.preset], "extend_cap", 0)
+    if cap:  # then every censored run, continued to the preset's larger cap
+        from assocmem.training.runs import extension, run_record
+
+        longer = {}
+        for (name, cfg), out in zip(runs.items(), done, strict=True):
+            if run_record(out)["censored"]:
+                longer[name] = extension(cfg, cap)
+                names[longer[name].key()] = f"{name} --steps {cap}"
+        extends = {longer[name].key(): runs[name] for name in longer}
+        done = cached_train_many(list(longer.values()), workers=args.workers,
+                                 desc=f"{args.experiment} {args.preset}: censored runs to "
+                                      f"{cap:,} steps", then=keep if args.archive else None,
+                                 extends=extends)
+        if args.archive:
+            for cfg, out in zip(longer.values(), done, strict=True):
+                if not archive.is_archived(out):
+                    keep(cfg, out)
 
 
 if __name__ == "__main__":

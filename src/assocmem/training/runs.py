@@ -11,6 +11,7 @@ and it is retrained only on request (``retrain_corrupt=True``), never silently r
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import json
 import shutil
@@ -36,7 +37,7 @@ from assocmem.training.loop import (
 )
 
 __all__ = ["CorruptRun", "cached_train", "cached_train_many", "load_run", "read_metrics",
-           "run_record", "val_rows", "archive_run", "archived_only", "locate"]
+           "run_record", "val_rows", "archive_run", "archived_only", "locate", "extension"]
 
 
 def run_dir(cfg: TrainConfig, root: Path | None = None) -> Path:
@@ -160,10 +161,54 @@ def archive_run(cfg: TrainConfig, command: str, root: Path | None = None,
     return archive.write(out_dir, rows, record, command, archive_dir)
 
 
+def extension(cfg: TrainConfig, cap: int) -> TrainConfig:
+    """The run of ``cfg`` allowed to go on to the cap ``cap``: the same run, since a run that
+    stops by patience and keeps a constant learning rate after warmup takes the same course
+    whatever its cap (the cap only decides where a censored run is cut). Its first ``cfg.steps``
+    steps are those of ``cfg``, so :func:`cached_train` continues a censored run of ``cfg``
+    from its last checkpoint instead of repeating them (``extends``)."""
+    if not cfg.patience or cfg.decay != "constant":
+        raise ValueError(f"run {cfg.name}: only a run with patience and a constant learning rate "
+                         f"can be extended (patience {cfg.patience}, decay {cfg.decay!r})")
+    if isinstance(cap, bool) or not isinstance(cap, int) or cap <= cfg.steps \
+            or cap % cfg.eval_every or cfg.steps % cfg.eval_every:
+        raise ValueError(f"argument 'cap' must be an integer above the run's cap {cfg.steps}, "
+                         f"both multiples of eval_every ({cfg.eval_every}); got {cap!r}")
+    return dataclasses.replace(cfg, steps=cap)
+
+
+def _continue_from(short: TrainConfig, cfg: TrainConfig, out_dir: Path,
+                   root: Path | None) -> bool:
+    """Start the run ``cfg`` (an :func:`extension` of ``short``) in ``out_dir`` from the final
+    checkpoint of the finished, censored run of ``short`` in the cache, when there is one.
+    Returns whether it did (else ``cfg`` trains from its first step, to the same course)."""
+    if extension(short, cfg.steps) != cfg:
+        raise ValueError(f"argument 'extends': run {cfg.name} is not an extension of "
+                         f"{short.name} (they differ in more than their cap)")
+    source = run_dir(short, root)
+    if not (is_finished(source) and (source / "checkpoint.pt").exists()):
+        return False
+    verify_run(source)
+    record = json.loads((source / "finished.json").read_text())
+    if not record.get("censored"):
+        raise ValueError(f"argument 'extends': run {source.name} stopped by its criterion at "
+                         f"step {record['last_step']}; there is nothing to extend")
+    state = torch.load(source / "checkpoint.pt", map_location="cpu", weights_only=True)
+    state["config_key"] = cfg.key()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    torch.save(state, out_dir / "checkpoint.pt")
+    shutil.copy(source / "metrics.jsonl", out_dir / "metrics.jsonl")
+    kept = ("key", "last_step", "wall_s", "device", "torch", "commit", "finished")
+    (out_dir / "extends.json").write_text(json.dumps({k: record.get(k) for k in kept}))
+    return True
+
+
 def cached_train(cfg: TrainConfig, root: Path | None = None, progress: bool = True,
-                 retrain_corrupt: bool = False) -> Path:
+                 retrain_corrupt: bool = False, extends: TrainConfig | None = None) -> Path:
     """Train ``cfg`` under ``root/<name>-<hash>``, reusing a finished run (after verifying it)
-    and resuming an unfinished one. Another process training the same run is waited for."""
+    and resuming an unfinished one. Another process training the same run is waited for.
+    With ``extends`` (a run of which ``cfg`` is the :func:`extension`), a new run starts from
+    the censored run of ``extends`` where the cache holds it, and its record says so."""
     archived = archive.find(cfg)
     if archived is not None:
         archive.read(archived)
@@ -178,28 +223,36 @@ def cached_train(cfg: TrainConfig, root: Path | None = None, progress: bool = Tr
                 if not retrain_corrupt:
                     raise
                 shutil.rmtree(out_dir)
+        if extends is not None and not (out_dir / "checkpoint.pt").exists():
+            _continue_from(extends, cfg, out_dir, root)
         train(cfg, out_dir, resume=True, progress=progress)
+        if (out_dir / "extends.json").exists():  # the record names the run it continued
+            record = json.loads((out_dir / "finished.json").read_text())
+            record["extends"] = json.loads((out_dir / "extends.json").read_text())
+            (out_dir / "finished.json").write_text(json.dumps(record, indent=1))
     return out_dir
 
 
-def _train_one_thread(job: tuple[TrainConfig, Path | None]) -> Path:
+def _train_one_thread(job: tuple[TrainConfig, Path | None, TrainConfig | None]) -> Path:
     torch.set_num_threads(1)
-    return cached_train(job[0], job[1], progress=False)
+    return cached_train(job[0], job[1], progress=False, extends=job[2])
 
 
 def cached_train_many(cfgs: list[TrainConfig], workers: int = 1, root: Path | None = None,
-                      desc: str = "runs", then=None) -> list[Path]:
+                      desc: str = "runs", then=None, extends: dict | None = None) -> list[Path]:
     """:func:`cached_train` for every configuration; with ``workers`` > 1, that many runs at
     a time in separate processes of one thread each (small models on a few cores train faster
     side by side than one after another). ``then(cfg, run_dir)``, when given, is called in this
-    process as each run finishes. Returns the run directories in order."""
+    process as each run finishes. ``extends`` maps a configuration's key to the run it
+    extends (:func:`extension`). Returns the run directories in order."""
+    extends = extends or {}
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"argument 'workers' must be an integer >= 1; got {workers!r}")
     todo = [cfg for cfg in cfgs
             if archive.find(cfg) is None and not is_finished(run_dir(cfg, root))]
     if workers == 1 or len(todo) < 2:
         for cfg in tqdm(todo, desc=desc, file=sys.stderr, disable=not todo):
-            out = cached_train(cfg, root, progress=False)
+            out = cached_train(cfg, root, progress=False, extends=extends.get(cfg.key()))
             if then:
                 then(cfg, out)
     else:
@@ -207,7 +260,8 @@ def cached_train_many(cfgs: list[TrainConfig], workers: int = 1, root: Path | No
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            jobs = {pool.submit(_train_one_thread, (cfg, root)): cfg for cfg in todo}
+            jobs = {pool.submit(_train_one_thread, (cfg, root, extends.get(cfg.key()))): cfg
+                    for cfg in todo}
             for job in tqdm(as_completed(jobs), total=len(todo), desc=desc, file=sys.stderr):
                 out = job.result()
                 if then:
@@ -217,10 +271,18 @@ def cached_train_many(cfgs: list[TrainConfig], workers: int = 1, root: Path | No
     return [locate(cfg, root) for cfg in cfgs]
 
 
-def archived_only(cfgs: list[TrainConfig]) -> list[Path | None]:
+def archived_only(cfgs: list[TrainConfig], extend_to: int = 0) -> list[Path | None]:
     """The archived run of each of ``cfgs`` (None where the archive has none), never training
-    anything: what a chapter shows of a preset too large for the live build."""
-    return [archive.find(cfg) for cfg in cfgs]
+    anything: what a chapter shows of a preset too large for the live build. With
+    ``extend_to``, a censored run is replaced by its :func:`extension` to that cap where the
+    archive holds it."""
+    found = []
+    for cfg in cfgs:
+        out = archive.find(cfg)
+        if out is not None and extend_to and run_record(out)["censored"]:
+            out = archive.find(extension(cfg, extend_to)) or out
+        found.append(out)
+    return found
 
 
 def load_run(out_dir: Path, device: str = "cpu"):
