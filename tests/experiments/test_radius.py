@@ -41,7 +41,20 @@ def test_minilm_extraction_and_cache(tmp_path, monkeypatch):
     again, rate2 = extract_activations(str(gt.get_model_path()), docs, n_chunks=10,
                                        chunk_tokens=16, cache_dir=tmp_path, progress=False)
     assert rate2 is None and np.array_equal(acts, again)
-    assert os.path.exists(next(tmp_path.glob("activations-*")) / "part-00000.npy")
+    assert os.path.exists(next(tmp_path.glob("activations-*")) / "part-00000-after.npy")
+    # before the encoder's last LayerNorm: that LayerNorm of these vectors gives the output
+    before, rate3 = extract_activations(str(gt.get_model_path()), docs, n_chunks=10,
+                                        chunk_tokens=16, cache_dir=tmp_path, progress=False,
+                                        before_norm=True)
+    assert rate3 is None and before.shape == acts.shape and not np.allclose(before, acts)
+    import torch
+
+    from assocmem.experiments.radius import last_normalization
+
+    _, model = load_pretrained(str(gt.get_model_path()))
+    with torch.no_grad():
+        again = last_normalization(model)(torch.from_numpy(before)).numpy()
+    assert np.allclose(again, acts, atol=1e-4)
 
 
 def test_causal_activations_are_the_final_position_of_the_window():
@@ -60,5 +73,34 @@ def test_causal_activations_are_the_final_position_of_the_window():
         expected = model.eval().hidden(torch.as_tensor(
             np.stack([tokens[s:s + 8] for s in starts])))[:, -1].numpy()
     assert X.shape == (5, 16) and np.allclose(X, expected, atol=1e-6)  # eval mode: no dropout
+    raw = causal_activations(model, tokens, n_chunks=5, chunk_tokens=8, seed=3,
+                             normalized=False)
+    with torch.no_grad():
+        assert np.allclose(model.norm(torch.from_numpy(raw)).numpy(), X, atol=1e-5)
+    assert not np.allclose(raw, X)
     with pytest.raises(ValueError, match="too few"):
         causal_activations(model, tokens[:8], n_chunks=5, chunk_tokens=8)
+
+
+def test_radius_summary_scale_free_ratio_and_controls():
+    from assocmem.experiments.radius import radius_summary
+    from assocmem.theory.partition import critical_radius
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1500, 32)).astype(np.float32)
+    a, b = radius_summary(X), radius_summary(7.5 * X)
+    assert a["target"] == pytest.approx(2 * critical_radius(32))
+    assert b["median"] == pytest.approx(7.5 * a["median"], rel=1e-5)  # absolute: scales
+    assert b["ratio"] == pytest.approx(7.5 * a["ratio"], rel=1e-5)
+    assert b["scaled_ratio"] == pytest.approx(a["scaled_ratio"], rel=1e-5)  # scale-free
+    assert a["rms"] == pytest.approx(1, rel=0.02)
+    assert 0.9 < a["gauss_ratio"] < 1.1  # Gaussian data: the matched Gaussian control is 1
+    assert a["shrink"] < 0  # more vectors, nearer neighbours
+    # clustered data sit far nearer each other than their matched Gaussian
+    centres = rng.normal(size=(50, 32)) * 3
+    clustered = (centres[rng.integers(0, 50, 1500)] + 0.1 * rng.normal(size=(1500, 32)))
+    assert radius_summary(clustered)["gauss_ratio"] < 0.3
+    with pytest.raises(ValueError, match="argument 'X'"):
+        radius_summary(X[:5])
+    with pytest.raises(ValueError, match="argument 'fractions'"):
+        radius_summary(X, fractions=(0.5,))

@@ -635,8 +635,10 @@ CATALOGUE: dict[str, Entry] = {
             impact="main result",
             reason="The claim is about GPT-2 medium on OpenWebText, which the book cannot load "
             "offline; the stand-ins (MiniLM, an encoder whose final normalization sets its "
-            "norms, and a small causal model) cannot test an absolute-distance claim. "
-            "Decider: GPT-2 medium, 100,000 chunks of 256 tokens, a scale-free comparison.",
+            "norms, and small causal models of three widths) cannot test an absolute-distance "
+            "claim, and the widths test the theory's sqrt(d) growth only over a factor of 4. "
+            "Decider: GPT-2 medium, 100,000 chunks of 256 tokens, a scale-free comparison, and "
+            "causal models over a decade of widths.",
             changes="Nothing yet: Sec. 6.1's support for Eq. 13 stays unverified; note Eq. 13 is "
             "itself refuted, so agreement would not rescue Prop. 5.",
             main=True,

@@ -97,21 +97,36 @@ def token_stream(tokenizer, documents: list[str], max_tokens: int) -> np.ndarray
     return np.asarray(ids, dtype=np.int64)
 
 
+def last_normalization(model) -> torch.nn.Module:
+    """The model's last normalization layer (a LayerNorm or RMSNorm, in module order): GPT-2's
+    ``ln_f``, the LayerNorm closing a BERT-style encoder's last layer."""
+    norms = [m for m in model.modules()
+             if isinstance(m, torch.nn.LayerNorm | torch.nn.RMSNorm)
+             or type(m).__name__.endswith(("LayerNorm", "RMSNorm"))]
+    if not norms:
+        raise ValueError(f"model {type(model).__name__} has no normalization layer")
+    return norms[-1]
+
+
 @torch.no_grad()
 def extract_activations(model_name: str, documents: list[str], n_chunks: int, chunk_tokens: int,
                         cache_dir: Path, batch_size: int = 32, seed: int = 0,
-                        device: str = "cpu", part_size: int = 512, progress: bool = True):
+                        device: str = "cpu", part_size: int = 512, progress: bool = True,
+                        before_norm: bool = False):
     """Last-layer activations at the final position of ``n_chunks`` random ``chunk_tokens``-token
     windows of the corpus: an array (n_chunks, d_emb), and the extraction's tokens/s (None when
-    everything came from the cache)."""
+    everything came from the cache). With ``before_norm``, the input of the model's last
+    normalization (:func:`last_normalization`) instead of its output; one pass keeps both."""
     n_chunks = check_int("n_chunks", n_chunks, low=2)
     chunk_tokens = check_int("chunk_tokens", chunk_tokens, low=1)
     key = hashlib.sha256(json.dumps([model_name, n_chunks, chunk_tokens, seed,
                                      sum(len(d) for d in documents)]).encode()).hexdigest()[:12]
     folder = Path(cache_dir) / f"activations-{key}"
-    final = folder / "activations.npy"
-    if final.exists():
-        return np.load(final), None
+    kinds = ("after", "before")
+    final = {k: folder / f"activations-{k}-norm.npy" for k in kinds}
+    wanted = "before" if before_norm else "after"
+    if all(f.exists() for f in final.values()):
+        return np.load(final[wanted]), None
     tokenizer, model = load_pretrained(model_name)
     model.to(device)
     limit = getattr(model.config, "max_position_embeddings", None)
@@ -123,37 +138,52 @@ def extract_activations(model_name: str, documents: list[str], n_chunks: int, ch
         raise ValueError(f"the corpus has {len(stream)} tokens, too few for chunks of "
                          f"{chunk_tokens}")
     starts = np.random.default_rng(seed).integers(0, len(stream) - chunk_tokens, size=n_chunks)
+    seen = {}
+    hook = last_normalization(model).register_forward_hook(
+        lambda _module, inputs, _output: seen.update(before=inputs[0]))
     folder.mkdir(parents=True, exist_ok=True)
-    parts, processed, start_time = [], 0, time.perf_counter()
+    parts, processed, start_time = {k: [] for k in kinds}, 0, time.perf_counter()
     bar = tqdm(total=n_chunks, desc="activations", disable=not progress, mininterval=10)
-    for p, lo in enumerate(range(0, n_chunks, part_size)):
-        path = folder / f"part-{p:05d}.npy"
-        if path.exists():
-            parts.append(np.load(path))
-        else:
-            rows = []
-            for b in range(lo, min(lo + part_size, n_chunks), batch_size):
-                window = starts[b:min(b + batch_size, lo + part_size, n_chunks)]
-                ids = torch.from_numpy(np.stack([stream[s:s + chunk_tokens] for s in window]))
-                hidden = model(input_ids=ids.to(device)).last_hidden_state[:, -1]
-                rows.append(hidden.float().cpu().numpy())
-                processed += ids.numel()
-            parts.append(np.concatenate(rows))
-            np.save(path, parts[-1])
-        bar.update(len(parts[-1]))
-    bar.close()
-    activations = np.concatenate(parts)
-    np.save(final, activations)
+    try:
+        for p, lo in enumerate(range(0, n_chunks, part_size)):
+            paths = {k: folder / f"part-{p:05d}-{k}.npy" for k in kinds}
+            if all(path.exists() for path in paths.values()):
+                for k in kinds:
+                    parts[k].append(np.load(paths[k]))
+            else:
+                rows = {k: [] for k in kinds}
+                for b in range(lo, min(lo + part_size, n_chunks), batch_size):
+                    window = starts[b:min(b + batch_size, lo + part_size, n_chunks)]
+                    ids = torch.from_numpy(np.stack([stream[s:s + chunk_tokens] for s in window]))
+                    after = model(input_ids=ids.to(device)).last_hidden_state[:, -1]
+                    before = seen["before"][:, -1]
+                    if not torch.allclose(last_normalization(model)(before), after,
+                                          rtol=1e-4, atol=1e-5):
+                        raise ValueError(f"model {model_name!r}: its output is not the output "
+                                         f"of its last normalization layer")
+                    rows["after"].append(after.float().cpu().numpy())
+                    rows["before"].append(before.float().cpu().numpy())
+                    processed += ids.numel()
+                for k in kinds:
+                    parts[k].append(np.concatenate(rows[k]))
+                    np.save(paths[k], parts[k][-1])
+            bar.update(len(parts["after"][-1]))
+    finally:
+        hook.remove()
+        bar.close()
+    for k in kinds:
+        np.save(final[k], np.concatenate(parts[k]))
     elapsed = time.perf_counter() - start_time
-    return activations, (processed / elapsed if processed else None)
+    return np.load(final[wanted]), (processed / elapsed if processed else None)
 
 
 @torch.no_grad()
 def causal_activations(model, tokens, n_chunks: int, chunk_tokens: int, seed: int = 0,
-                       batch_size: int = 64) -> np.ndarray:
+                       batch_size: int = 64, normalized: bool = True) -> np.ndarray:
     """Final-position activations (n_chunks, model_dim) of one of our decoders
     (:class:`assocmem.training.openelm.OpenELM`, via its ``hidden``) over random
-    ``chunk_tokens``-token windows of the 1-D token array ``tokens``."""
+    ``chunk_tokens``-token windows of the 1-D token array ``tokens``, after the final RMSNorm
+    or (``normalized=False``) before it."""
     n_chunks = check_int("n_chunks", n_chunks, low=2)
     chunk_tokens = check_int("chunk_tokens", chunk_tokens, low=1)
     tokens = torch.as_tensor(np.asarray(tokens), dtype=torch.long)
@@ -167,5 +197,48 @@ def causal_activations(model, tokens, n_chunks: int, chunk_tokens: int, seed: in
     rows = []
     for lo in range(0, n_chunks, batch_size):
         window = starts[lo:lo + batch_size, None] + torch.arange(chunk_tokens)
-        rows.append(model.hidden(tokens[window].to(device))[:, -1].float().cpu().numpy())
+        hidden = model.hidden(tokens[window].to(device), normalized=normalized)
+        rows.append(hidden[:, -1].float().cpu().numpy())
     return np.concatenate(rows)
+
+
+def radius_summary(X, seed: int = 0, fractions=(0.4, 0.6, 0.8, 1.0)) -> dict:
+    """The nearest-neighbour distances of the activations ``X`` (M, d) against Eq. 13's
+    2 sqrt(d/(2 pi e)), in absolute terms and scale-free, with two controls.
+
+    Returns ``nn`` (fraction -> distances within that random fraction of the vectors), ``mean``
+    and ``median`` (all vectors), ``target`` = 2 sqrt(d/(2 pi e)) and ``ratio`` = median /
+    target; ``rms``, the activations' root-mean-square coordinate, and ``scaled_ratio``, the
+    ratio for the vectors divided by it (unit RMS, as RMSNorm without its gains leaves them:
+    the comparison that does not depend on a model's scale); ``shrink``, the exponent of the
+    median against the sample size (the sample-size control); ``gauss_median`` of a Gaussian
+    cloud with the activations' mean and covariance and ``gauss_ratio`` = median / it (the
+    control with no memory in it)."""
+    from assocmem.neighbors import nearest_neighbor_distances
+    from assocmem.theory.partition import critical_radius
+
+    X = np.asarray(X, dtype=np.float32)
+    if X.ndim != 2 or len(X) < 10 or not np.isfinite(X).all():
+        raise ValueError(f"argument 'X' must be a finite (M >= 10, d) array; got shape "
+                         f"{X.shape}")
+    fractions = tuple(fractions)
+    if not fractions or any(not 0 < f <= 1 for f in fractions) or fractions[-1] != 1:
+        raise ValueError(f"argument 'fractions' must lie in (0, 1] and end with 1; got "
+                         f"{fractions}")
+    rng = np.random.default_rng(seed)
+    order = rng.permutation(len(X))
+    nn = {f: nearest_neighbor_distances(X[order[:int(f * len(X))]]) for f in fractions}
+    d = X.shape[1]
+    target = 2 * float(critical_radius(d))
+    median = float(np.median(nn[1]))
+    rms = float(np.sqrt(np.mean(np.sum(X.astype(np.float64) ** 2, axis=1)) / d))
+    sizes = [len(nn[f]) for f in fractions]
+    shrink = (float(np.polyfit(np.log(sizes), np.log([np.median(nn[f]) for f in fractions]),
+                               1)[0]) if len(set(sizes)) > 1 else float("nan"))
+    gauss = rng.multivariate_normal(X.mean(0), np.cov(X, rowvar=False), size=len(X),
+                                    method="eigh").astype(np.float32)
+    gauss_median = float(np.median(nearest_neighbor_distances(gauss)))
+    return {"d": d, "vectors": len(X), "nn": nn, "mean": float(nn[1].mean()), "median": median,
+            "target": target, "ratio": median / target, "rms": rms,
+            "scaled_ratio": median / rms / target, "shrink": shrink,
+            "gauss_median": gauss_median, "gauss_ratio": median / gauss_median}

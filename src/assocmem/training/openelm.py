@@ -159,16 +159,17 @@ class OpenELM(nn.Module):
             if isinstance(module, nn.Linear | nn.Embedding):
                 nn.init.normal_(module.weight, std=init_std)
 
-    def hidden(self, idx: torch.Tensor) -> torch.Tensor:
+    def hidden(self, idx: torch.Tensor, normalized: bool = True) -> torch.Tensor:
         """The last layer's normalized activations (batch, t, model_dim): the vectors that
-        predict the next token (logits = hidden @ embedding^T)."""
+        predict the next token (logits = hidden @ embedding^T); with ``normalized=False`` the
+        residual stream before the final RMSNorm."""
         if idx.shape[1] > self.cfg.max_context:
             raise ValueError(f"sequence length {idx.shape[1]} exceeds max_context "
                              f"{self.cfg.max_context}")
         x = self.drop(self.embed(idx))
         for block in self.blocks:
             x = block(x, self.cos, self.sin)
-        return self.norm(x)
+        return self.norm(x) if normalized else x
 
     def forward(self, idx: torch.Tensor) -> torch.Tensor:
         return F.linear(self.hidden(idx), self.embed.weight)  # tied output layer
