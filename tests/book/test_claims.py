@@ -218,3 +218,24 @@ def test_every_chapter_ends_with_its_rerun_command_and_measured_time():
     assert "make run NB=10_x ARGS='-p preset \"cpu\"'" in text
     assert '| `preset` | `"cpu"` | "cpu" or "paper" |' in text and "| `seed` | `0` |" in text
     assert "not recorded" in rerun_section({"cells": []}, "01_x")
+
+
+def test_each_chapter_opens_with_its_findings_from_the_ledger(tmp_path):
+    from assocmem.book.build import findings_box, with_findings
+
+    book = ledger(tmp_path)
+    rows = [book.statement("a", holds=True, evidence="e"),
+            book.statement("c", holds=False, evidence="e", counterexample="x", must_hold=False),
+            book.experiment("d2", reproduced=False, evidence="e", decisive=False)]
+    box = findings_box(rows)
+    assert box.startswith("```{admonition} Findings of this chapter")
+    assert "3 claims checked" in box and "1 refuted, 1 inconclusive at this scale, 1 holds" in box
+    lines = [line for line in box.splitlines() if line.startswith("- ")]
+    assert lines[0].startswith("- **refuted** (impact: main result)") and "<c>`" in lines[0]
+    assert "a main result" in lines[0] and lines[-1].startswith("- **holds**")
+    notebook = {"cells": [{"cell_type": "code", "source": "x = 1"},
+                          {"cell_type": "markdown", "source": "# Title\n\nIntro."},
+                          {"cell_type": "markdown", "source": "## Section"}]}
+    cells = with_findings(notebook, rows)["cells"]
+    assert cells[2]["source"] == box and cells[1]["source"].startswith("# Title")
+    assert findings_box([]) == "" and len(with_findings({"cells": []}, [])["cells"]) == 0

@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -131,9 +132,33 @@ def test_scorecard_links_to_checks(server, browser):
 def test_notebook_pages_have_figures(server, browser):
     for page in (p for p in PAGES if p.startswith("notebooks/")):
         browser.get(f"{server}/{page}.html")
-        count = browser.execute_script(
-            "return document.querySelectorAll('.cell_output img').length")
-        assert count > 0, f"{page} shows no figure"
+        images = browser.execute_script(
+            "return [...document.querySelectorAll('.cell_output img')]"
+            ".map(i => [i.getAttribute('alt') || '', i.getAttribute('src')])")
+        assert images, f"{page} shows no figure"
+        for alt, src in images:  # a reader without the image gets a description of it
+            assert len(alt.split()) >= 12 and not alt.endswith(".png"), (
+                f"{page}: figure {src} has no alt text ({alt!r})")
+            with Image.open(HTML / page.rsplit("/", 1)[0] / src) as png:  # opaque: dark mode
+                alpha = png.convert("RGBA").getchannel("A")
+                assert alpha.getextrema() == (255, 255), f"{page}: figure {src} is transparent"
+
+
+@pytest.mark.browser
+def test_every_chapter_opens_with_its_findings(server, browser):
+    for page in (p for p in PAGES if p.startswith("notebooks/")):
+        browser.get(f"{server}/{page}.html")
+        found = browser.execute_script(
+            "const box = document.querySelector('.admonition.findings');"
+            "return box && [box.compareDocumentPosition(document.querySelector("
+            "'article h2') || document.body) & Node.DOCUMENT_POSITION_FOLLOWING,"
+            " [...box.querySelectorAll('li')].map(li => li.innerText),"
+            " [...box.querySelectorAll('a')].map(a => a.href)]")
+        assert found, f"{page} has no findings box"
+        before_sections, items, links = found
+        assert before_sections, f"{page}: the findings box comes after the first section"
+        assert items and len(links) == len(items), f"{page}: findings without links: {items}"
+        assert all("#" in href for href in links)
 
 
 @pytest.mark.browser

@@ -306,6 +306,34 @@ def with_claim_boxes(notebook: dict, catalogue: dict[str, Entry], name: str = "n
     return notebook
 
 
+def findings_box(claims: list[Claim]) -> str:
+    """A chapter's findings at a glance, from the rows its run wrote to the ledger: every
+    claim it checks, most severe verdict first, with where it stands in the paper, the verdict,
+    the impact and a link to the section that checks it. Empty when the chapter records none."""
+    if not claims:
+        return ""
+    rows = sorted(claims, key=lambda c: SEVERITY.index(c.verdict))
+    lines = ["```{admonition} Findings of this chapter", ":class: tip findings", "",
+             f"{len(claims)} claim{'s' * (len(claims) != 1)} checked when this page was "
+             f"built ({_counts([c.verdict for c in claims], SEVERITY)}); each links to the "
+             "section that checks it.", ""]
+    for c in rows:
+        lines.append(f"- **{c.verdict}** (impact: {c.impact}): {{ref}}`{_cell(c.where)} "
+                     f"<{c.id}>`" + (" *(a main result)*" if c.main else ""))
+    return "\n".join([*lines, "```"])
+
+
+def with_findings(notebook: dict, claims: list[Claim]) -> dict:
+    """``notebook`` with :func:`findings_box` inserted after its first markdown cell (the
+    title and the opening paragraph)."""
+    box = findings_box(claims)
+    if box:
+        cells = notebook.get("cells", [])
+        first = next((i for i, c in enumerate(cells) if c.get("cell_type") == "markdown"), -1)
+        cells.insert(first + 1, {"cell_type": "markdown", "metadata": {}, "source": box})
+    return notebook
+
+
 _PARAM = re.compile(r"^(\w+)\s*=\s*(.+?)(?:\s+#\s*(.*))?$")
 
 
@@ -354,9 +382,11 @@ def stage(root: Path, executed: Path, ledger: Path, out: Path, mathjax: Path | N
         shutil.copytree(root / "book" / "_static", out / "_static")
     from assocmem.book.catalogue import CATALOGUE
 
+    claims = [c for c in load_claims(ledger) if c.notebook in stems]
     for stem in stems:
         notebook = json.loads((executed / f"{stem}.ipynb").read_text())
         notebook = with_claim_boxes(without_progress_bars(notebook), CATALOGUE, stem)
+        notebook = with_findings(notebook, [c for c in claims if c.notebook == stem])
         notebook["cells"].append({"cell_type": "markdown", "metadata": {},
                                   "source": rerun_section(notebook, stem)})
         (out / "notebooks" / f"{stem}.ipynb").write_text(json.dumps(notebook, indent=1))
@@ -365,7 +395,6 @@ def stage(root: Path, executed: Path, ledger: Path, out: Path, mathjax: Path | N
             raise FileNotFoundError(f"MathJax not found at {mathjax} (run `npm ci`)")
         shutil.copytree(mathjax, out / "_extra" / "mathjax")
 
-    claims = [c for c in load_claims(ledger) if c.notebook in stems]
     unknown = sorted(c.id for c in claims if c.id not in CATALOGUE)
     if unknown:
         raise ValueError(f"claims recorded in {ledger} are not in the catalogue: {unknown}")
