@@ -57,6 +57,13 @@ PAPER_SEC61 = {
     "tokens_pct": 0.25,  # "and constitute approximately 0.25% of the tokens"
 }
 
+# ---- Section 1: "Recent models (Smith et al., 2022) can reach up to 530 billion parameters,
+# trained on hundreds of billions of tokens with more than 10K GPUs." ---------------------------
+PAPER_SEC1_MTNLG = {"parameters": 530e9, "gpus_more_than": 10_000}
+# and what the cited paper says of its hardware (Smith et al., 2022, Sec. 2.3): "560 DGX A100
+# servers ... Each DGX A100 has eight NVIDIA A100 80GB Tensor Core GPUs"
+SMITH2022_MTNLG = {"servers": 560, "gpus_per_server": 8}
+
 # ---- Appendix B, Table 2 (Chinchilla row) and Appendix F: training volume -----------------
 PAPER_TABLE2_CHINCHILLA = {"N": 70e9, "D": 1.4e12, "loss": 2.2}  # "Chinchilla 70B 1.4T 2.2"
 PAPER_TOKENS_PER_ITERATION = 491_520  # App. F.1, "Tokens per iteration 491,520"

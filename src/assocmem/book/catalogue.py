@@ -798,6 +798,22 @@ CATALOGUE: dict[str, Entry] = {
             related=("sec-6-1-radius", "fig-2-radius-close"),
         ),
         Entry(
+            id="sec-1-mt-nlg-gpus",
+            where="Sec. 1 (Introduction)",
+            statement="Recent models (Smith et al., 2022) can reach up to 530 billion "
+            "parameters, trained on hundreds of billions of tokens with more than 10K GPUs.",
+            kind="statement",
+            chapter="06_cross_entropy",
+            impact="none",
+            reason="A background fact about the cited model: MT-NLG 530B was trained on 560 "
+            "DGX A100 servers of 8 GPUs each, 4,480 GPUs, fewer than half of 10K. The point "
+            "made (models and their training grow large) stands.",
+            corrected="Recent models (Smith et al., 2022) reach 530 billion parameters, trained "
+            "on hundreds of billions of tokens with thousands of GPUs (4,480 A100s).",
+            failure="corrected",
+            changes="Nothing: the introduction's motivation does not depend on the count.",
+        ),
+        Entry(
             id="sec-6-1-coverage",
             where="Sec. 6.1",
             statement="These cover approximately 1.3% of the documents and constitute "
@@ -901,6 +917,17 @@ CATALOGUE: dict[str, Entry] = {
             changes="Nothing for the theory, which assumes well-separated patterns; the figure's "
             "1-D example illustrates the merging, not retrieval.",
             related=("def-1-retrieval",),
+        ),
+        Entry(
+            id="sec-5-unit-ball-decreases",
+            where="Sec. 5, after Eq. 12",
+            statement="Note that the volume of the unit ball $V_n(1)$ in higher dimensions "
+            "decreases fast with respect to the increase in dimensionality.",
+            kind="statement",
+            chapter="05_partition_function",
+            impact="none",
+            reason="V_n(1) peaks at n = 5 and falls super-exponentially from n = 6 on; "
+            "'in higher dimensions' covers every n the paper uses.",
         ),
         Entry(
             id="thm-d1-any-complex",
