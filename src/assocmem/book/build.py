@@ -380,6 +380,11 @@ def stage(root: Path, executed: Path, ledger: Path, out: Path, mathjax: Path | N
     shutil.copytree(root / "book", out / "book", ignore=shutil.ignore_patterns("_static"))
     if (root / "book" / "_static").is_dir():  # the theme includes every .css found there
         shutil.copytree(root / "book" / "_static", out / "_static")
+    # the package's source beside the pages, so that a chapter's literalinclude of
+    # ../src/assocmem/... resolves in the staged tree as it does in the repository
+    if (root / "src").is_dir():
+        shutil.copytree(root / "src", out / "src",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     from assocmem.book.catalogue import CATALOGUE
 
     claims = [c for c in load_claims(ledger) if c.notebook in stems]

@@ -136,7 +136,7 @@ _CPU_MODELS = dict(
 PRESETS: dict[str, Preset] = {
     "cpu": Preset(
         "cpu", **_CPU_MODELS,
-        sizes=tuple(int(round(d)) for d in np.geomspace(8_000, 128_000, 6)),
+        sizes=tuple(int(round(d)) for d in np.geomspace(8_000, 128_000, 5)),
         steps=400, lr=3e-3, warmup_steps=20, eval_every=10, eval_batches=8, window=50,
         notes="Minutes on 2 CPU cores: 2-layer models, a 1,024-token BPE, 64-token windows."),
     "cpu-long": Preset(
