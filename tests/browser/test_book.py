@@ -27,6 +27,7 @@ from assocmem.book.build import toc_files
 ROOT = Path(__file__).resolve().parents[2]
 HTML = ROOT / "_build" / "html"
 PAGES = toc_files(ROOT / "_toc.yml")
+CHAPTERS = [p for p in PAGES if p.startswith("notebooks/")]
 WINDOW = (1280, 900)  # a laptop's browser window
 RAW_TEX = re.compile(r"\\(frac|sum|max|min|log|operatorname|lVert|rVert|mathbb|begin|le|ge)\b|\$\$")
 
@@ -130,7 +131,7 @@ def test_scorecard_links_to_checks(server, browser):
 
 @pytest.mark.browser
 def test_notebook_pages_have_figures(server, browser):
-    for page in (p for p in PAGES if p.startswith("notebooks/")):
+    for page in CHAPTERS:
         browser.get(f"{server}/{page}.html")
         images = browser.execute_script(
             "return [...document.querySelectorAll('.cell_output img')]"
@@ -146,7 +147,7 @@ def test_notebook_pages_have_figures(server, browser):
 
 @pytest.mark.browser
 def test_every_chapter_opens_with_its_findings(server, browser):
-    for page in (p for p in PAGES if p.startswith("notebooks/")):
+    for page in CHAPTERS:
         browser.get(f"{server}/{page}.html")
         found = browser.execute_script(
             "const box = document.querySelector('.admonition.findings');"
