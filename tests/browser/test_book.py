@@ -215,3 +215,57 @@ def test_claim_boxes_are_rendered_from_the_catalogue(server, browser):
     assert any("lemma-2" in b and "App. C, Lemma 2" in b for b in boxes), boxes
     assert not browser.execute_script(
         "return document.body.innerText.includes('{claim}')"), "an unrendered claim fence"
+
+
+@pytest.mark.browser
+def test_each_chapter_offers_its_executed_notebook_and_launches_it(server, browser):
+    for page in CHAPTERS:
+        stem = page.rsplit("/", 1)[1]
+        browser.get(f"{server}/{page}.html")
+        links = browser.execute_script(
+            "return [...document.querySelectorAll('a')].map(a => a.href)")
+        download = [h for h in links if h.endswith(f"{stem}.ipynb") and h.startswith(server)]
+        assert download, f"{page}: no link to download its .ipynb"
+        text = browser.execute_async_script(  # followed as a reader's browser would
+            "const done = arguments[arguments.length - 1];"
+            "fetch(arguments[0]).then(r => r.ok ? r.text() : 'HTTP ' + r.status)"
+            ".then(done).catch(e => done(String(e)));", download[0])
+        notebook = json.loads(text)
+        code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+        assert code[0]["metadata"]["tags"] == ["remove-cell"] and "google.colab" in \
+            "".join(code[0]["source"]), f"{page}: the notebook lacks its Colab set-up cell"
+        assert sum(bool(c.get("outputs")) for c in code) >= 3, f"{page}: .ipynb without outputs"
+        assert notebook["metadata"].get("papermill", {}).get("duration"), page
+        path = f"blob/executed/notebooks/{stem}.ipynb"
+        assert any(h.startswith("https://colab.research.google.com/github/") and
+                   h.endswith(path) for h in links), f"{page}: no Colab button on {path}"
+        assert any(h.startswith("https://mybinder.org/v2/gh/") and "/executed?" in h and
+                   h.endswith(f"notebooks/{stem}.ipynb") for h in links), \
+            f"{page}: no Binder button opening the executed notebook"
+
+
+@pytest.mark.browser
+def test_the_interactive_figure_answers_its_slider_with_no_network(server, browser):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{server}/notebooks/02_energy_landscapes.html")
+    state = ("const g = document.getElementById('fig-1-beta-slider');"
+             "return g && g.data ? [g.layout.sliders[0].active, Array.from(g.data[4].y)"
+             ".slice(0, 50), g.closest('[role=img]').getAttribute('aria-label'),"
+             " document.querySelectorAll('#fig-1-beta-slider .contour path').length] : null;")
+    before = browser.execute_script(state)
+    assert before, "the interactive Figure 1 did not draw (plotly.js not loaded?)"
+    active, line, alt, contours = before
+    assert len(alt.split()) >= 12 and contours > 0
+    rail = browser.find_element(By.CSS_SELECTOR, "#fig-1-beta-slider .slider-rail-rect")
+    ActionChains(browser).move_to_element_with_offset(
+        rail, int(rail.size["width"] * 0.45), 0).click().perform()
+    browser.implicitly_wait(0)
+    after = browser.execute_script(state)
+    assert after[0] > active, "the slider did not move"
+    assert after[1] != line, "moving the slider did not change the MCHN energy drawn"
+    resources = browser.execute_script(
+        "return performance.getEntriesByType('resource').map(r => r.name)")
+    assert all(r.startswith(server) for r in resources), resources
+    assert any(r.endswith("/plotly/plotly.min.js") for r in resources)

@@ -38,3 +38,25 @@ def test_run_and_score_gives_a_loss_and_a_recall(tmp_path, monkeypatch):
     outcome = run_and_score(8, 8, short)
     assert isinstance(outcome.final_loss, float) and outcome.final_loss > outcome.floor
     assert 0 <= outcome.recall <= 1 and isinstance(outcome.memorized, bool)
+
+
+@pytest.mark.parametrize("start, threshold", [(0, 3), (2, 3), (3, 1), (0, 0), (1, 9)])
+def test_the_walk_trained_side_by_side_visits_the_same_widths(monkeypatch, start, threshold):
+    from assocmem.experiments import memorization as mem
+
+    widths = [8, 12, 16, 24, 32]
+    ahead = []
+    monkeypatch.setattr(mem, "run_and_score", lambda d, w, **k: mem.Outcome(
+        d, w, w * 100, 0.0, 0.0, 1.0, widths.index(w) >= threshold))
+    monkeypatch.setattr(mem, "cached_train_many", lambda cfgs, **k: ahead.append(
+        [c.model_args["model_dim"] for c in cfgs]))
+    alone = mem.smallest_memorizing(16, widths, start=start, preset=PRESETS["cpu"])
+    assert ahead == []  # one worker: nothing trained ahead
+    paired = mem.smallest_memorizing(16, widths, start=start, preset=PRESETS["cpu"], workers=2)
+    assert paired == alone
+    assert alone[0] == (threshold if threshold < len(widths) else None)
+    visited = {o.width for o in alone[1]}
+    assert visited <= {w for pair in ahead for w in pair}  # each was trained ahead
+    assert all(len(pair) <= 2 for pair in ahead)
+    with pytest.raises(ValueError, match="'workers'"):
+        mem.smallest_memorizing(16, widths, preset=PRESETS["cpu"], workers=0)

@@ -361,6 +361,53 @@ def rerun_section(notebook: dict, stem: str) -> str:
     return "\n".join(lines)
 
 
+# The first cell of every published notebook: in Google Colab (and only there) it fetches the
+# book's repository, installs its package and works in its notebooks/ folder, as `make run` does,
+# so that a chapter opened from its Colab button runs. The page itself does not show it.
+COLAB_SETUP = """\
+# Set-up in Google Colab only (elsewhere this cell does nothing): fetch the book's
+# repository, install its package and work in its notebooks/ folder, as `make` does.
+import os
+import subprocess
+import sys
+
+if "google.colab" in sys.modules and not os.path.isdir("/content/assocmem-book"):
+    subprocess.run(["git", "clone", "-q", "--depth", "1", {url!r},
+                    "/content/assocmem-book"], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e",
+                    "/content/assocmem-book"], check=True)
+    sys.path.insert(0, "/content/assocmem-book/src")
+    os.chdir("/content/assocmem-book/notebooks")
+"""
+
+
+def with_colab_setup(notebook: dict, repository_url: str) -> dict:
+    """``notebook`` with :data:`COLAB_SETUP` as its first cell (tagged ``remove-cell``, so the
+    page does not show it; the downloaded and launched notebook has it)."""
+    if not re.match(r"^https://github\.com/[\w.-]+/[\w.-]+/?$", repository_url or ""):
+        raise ValueError(f"_config.yml repository.url must be a GitHub repository URL; got "
+                         f"{repository_url!r}")
+    cell = {"cell_type": "code", "execution_count": None, "id": "colab-setup", "outputs": [],
+            "metadata": {"tags": ["remove-cell"]},
+            "source": COLAB_SETUP.format(url=repository_url.rstrip("/") + ".git")}
+    notebook.setdefault("cells", []).insert(0, cell)
+    return notebook
+
+
+def copy_plotly(extra: Path) -> Path:
+    """plotly.js from the installed plotly package, where the pages' interactive figures load it
+    (:data:`assocmem.book.interactive.PLOTLY_JS` under the site's root): served by the book,
+    never by a CDN."""
+    from plotly.offline import get_plotlyjs
+
+    from assocmem.book.interactive import PLOTLY_JS
+
+    target = Path(extra) / PLOTLY_JS
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(get_plotlyjs())
+    return target
+
+
 def stage(root: Path, executed: Path, ledger: Path, out: Path, mathjax: Path | None) -> Path:
     """Lay out ``out`` as the Jupyter Book source tree; return it."""
     root, executed, ledger, out = map(Path, (root, executed, ledger, out))
@@ -388,9 +435,11 @@ def stage(root: Path, executed: Path, ledger: Path, out: Path, mathjax: Path | N
     from assocmem.book.catalogue import CATALOGUE
 
     claims = [c for c in load_claims(ledger) if c.notebook in stems]
+    repository = yaml.safe_load((root / "_config.yml").read_text())["repository"]["url"]
     for stem in stems:
         notebook = json.loads((executed / f"{stem}.ipynb").read_text())
         notebook = with_claim_boxes(without_progress_bars(notebook), CATALOGUE, stem)
+        notebook = with_colab_setup(notebook, repository)
         notebook = with_findings(notebook, [c for c in claims if c.notebook == stem])
         notebook["cells"].append({"cell_type": "markdown", "metadata": {},
                                   "source": rerun_section(notebook, stem)})
@@ -399,6 +448,7 @@ def stage(root: Path, executed: Path, ledger: Path, out: Path, mathjax: Path | N
         if not (Path(mathjax) / "tex-chtml.js").is_file():
             raise FileNotFoundError(f"MathJax not found at {mathjax} (run `npm ci`)")
         shutil.copytree(mathjax, out / "_extra" / "mathjax")
+    copy_plotly(out / "_extra")
 
     unknown = sorted(c.id for c in claims if c.id not in CATALOGUE)
     if unknown:

@@ -17,7 +17,7 @@ import torch
 
 from assocmem.training.generation import greedy_complete
 from assocmem.training.loop import TrainConfig, evaluate
-from assocmem.training.runs import cached_train, load_run, read_metrics
+from assocmem.training.runs import cached_train, cached_train_many, load_run, read_metrics
 
 
 @dataclass(frozen=True)
@@ -102,13 +102,30 @@ def run_and_score(d: int, width: int, preset: Preset, seed: int = 0,
                    loss <= floor + loss_margin and recall >= 0.99)
 
 
-def smallest_memorizing(d: int, widths: list[int], start: int = 0, **kwargs):
+def smallest_memorizing(d: int, widths: list[int], start: int = 0, workers: int = 1,
+                        **kwargs):
     """Walk up the width ladder from index ``start`` to the first model that memorizes d
     patterns (and one step down, when the start memorizes, to confirm it is the smallest).
-    Returns (index or None, outcomes tried)."""
+    With ``workers`` > 1 each step trains the width it needs and the next one up side by side
+    (the walk usually needs it; on two cores it costs no extra wall time), so the walk visits the
+    same widths and returns the same answer in less time. Returns (index or None, outcomes
+    tried)."""
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise ValueError(f"argument 'workers' must be an integer >= 1; got {workers!r}")
+    preset, seed = kwargs["preset"], kwargs.get("seed", 0)
+
+    def ahead(*indices: int) -> None:
+        if workers > 1:
+            cached_train_many([preset.train_config(d, widths[j], seed) for j in indices
+                               if 0 <= j < len(widths)], workers=workers, desc=f"d = {d}")
+
     tried = []
     i = start
     while i < len(widths):
+        if i == start and i > 0:  # it, and the one below should it memorize
+            ahead(i - 1, i)
+        else:  # it, and the next one up should it fail
+            ahead(i, i + 1)
         outcome = run_and_score(d, widths[i], **kwargs)
         tried.append(outcome)
         if outcome.memorized:
