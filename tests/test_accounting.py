@@ -49,3 +49,30 @@ def test_nearest_openelm_count_is_never_beaten_by_any_ffn_multipliers():
     assert 150_000 < max(counts) and openelm_nearest_count(cfg, min(counts)) == min(counts)
     with pytest.raises(ValueError, match="target"):
         openelm_nearest_count(cfg, 0)
+
+
+def test_gpt2_blocks_are_causal_and_bert_blocks_are_not():
+    from assocmem.accounting import future_token_influence, small_bert, small_gpt2
+
+    assert future_token_influence(small_gpt2()) < 1e-12  # later tokens never reach earlier ones
+    assert future_token_influence(small_bert()) > 1e-4  # an encoder's self-attention sees them
+
+
+def test_a_gpt2_block_has_an_encoder_blocks_parameters():
+    from assocmem.accounting import encoder_block_count, small_gpt2
+
+    model = small_gpt2(d_emb=64)
+    assert sum(p.numel() for p in model.h[0].parameters()) == encoder_block_count(64)
+    counts = gpt2_counts()
+    blocks = sum(v for k, v in counts.items() if "embedding" not in k and "final" not in k)
+    assert blocks == 24 * encoder_block_count(1024)
+
+
+def test_app_e_printed_groups_are_their_formulas():
+    from assocmem.accounting import gpt2_paper_groups
+    from assocmem.quotations import PAPER_APP_E
+
+    groups = list(gpt2_paper_groups().values())
+    assert groups[:3] == [PAPER_APP_E[k] for k in ("attention", "dense and layer norm",
+                                                   "feed-forward")]
+    assert groups[2] == groups[3]  # the simplified FF form equals the expanded one

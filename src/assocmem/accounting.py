@@ -118,3 +118,63 @@ def openelm_nearest_count(cfg: OpenELMConfig, target: float) -> int:
     step = 3 * cfg.model_dim * cfg.ffn_dim_divisor
     k = max(cfg.n_layers, round((target - base) / step))
     return base + step * k
+
+
+# ---- App. E's "transformer encoder blocks": does an output see later tokens? ---------------------
+def future_token_influence(model, length: int = 12, vocab: int = 100, seed: int = 0) -> float:
+    """The largest change in a ``transformers`` model's last hidden states at positions before
+    t when every token from t on is replaced, over all t: 0 for causally masked (decoder-style)
+    blocks, positive for an encoder's bidirectional self-attention. The model runs in eval mode
+    (no dropout), in float64."""
+    import torch
+
+    length = check_int("length", length, low=2)
+    generator = torch.Generator().manual_seed(check_int("seed", seed, low=0))
+    model = model.double().eval()
+    ids = torch.randint(vocab, (1, length), generator=generator)
+    worst = 0.0
+    with torch.no_grad():
+        base = model(input_ids=ids).last_hidden_state
+        for t in range(1, length):
+            changed = ids.clone()
+            changed[0, t:] = torch.randint(vocab, (length - t,), generator=generator)
+            out = model(input_ids=changed).last_hidden_state
+            worst = max(worst, float((out[0, :t] - base[0, :t]).abs().max()))
+    return worst
+
+
+def small_gpt2(n_layer: int = 2, d_emb: int = 64, n_head: int = 4, vocab: int = 100,
+               seed: int = 0):
+    """A randomly initialized ``transformers.GPT2Model`` of GPT-2's architecture (built from
+    its configuration: nothing is downloaded)."""
+    import torch
+    from transformers import GPT2Config, GPT2Model
+
+    torch.manual_seed(seed)
+    return GPT2Model(GPT2Config(n_layer=n_layer, n_embd=d_emb, n_head=n_head, n_positions=64,
+                                vocab_size=vocab, bos_token_id=0, eos_token_id=0,
+                                attn_pdrop=0.0, embd_pdrop=0.0, resid_pdrop=0.0))
+
+
+def small_bert(n_layer: int = 2, d_emb: int = 64, n_head: int = 4, vocab: int = 100,
+               seed: int = 0):
+    """A randomly initialized ``transformers.BertModel``: a stack of Transformer encoder blocks
+    (bidirectional self-attention), for contrast with :func:`small_gpt2`."""
+    import torch
+    from transformers import BertConfig, BertModel
+
+    torch.manual_seed(seed)
+    return BertModel(BertConfig(num_hidden_layers=n_layer, hidden_size=d_emb,
+                                num_attention_heads=n_head, intermediate_size=4 * d_emb,
+                                vocab_size=vocab, max_position_embeddings=64,
+                                hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0))
+
+
+def encoder_block_count(d_emb: int, d_ff: int | None = None) -> int:
+    """Parameters of one Transformer block with self-attention and no cross-attention (the
+    encoder block of Vaswani et al., as GPT-2 uses it with a causal mask): Q, K, V and output
+    projections with biases, the feed-forward pair with biases, two layer norms. A decoder
+    block of Vaswani et al. adds a cross-attention and a third norm, 4 d^2 + 6 d more."""
+    d_emb = check_int("d_emb", d_emb, low=1)
+    d_ff = 4 * d_emb if d_ff is None else check_int("d_ff", d_ff, low=1)
+    return (4 * d_emb * d_emb + 4 * d_emb) + (2 * d_emb * d_ff + d_ff + d_emb) + 4 * d_emb

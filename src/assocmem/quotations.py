@@ -68,3 +68,29 @@ SMITH2022_MTNLG = {"servers": 560, "gpus_per_server": 8}
 PAPER_TABLE2_CHINCHILLA = {"N": 70e9, "D": 1.4e12, "loss": 2.2}  # "Chinchilla 70B 1.4T 2.2"
 PAPER_TOKENS_PER_ITERATION = 491_520  # App. F.1, "Tokens per iteration 491,520"
 PAPER_F2_STEP = 6000  # App. F.2, minimum "achieved at approximately the 6000th training step"
+
+# ---- Appendix E as printed: GPT-2 medium's parameter groups, and Sec. 6.1's model size ----------
+PAPER_APP_E = {
+    "n_layer": 24, "d_emb": 1024, "n_head": 16, "vocab": 50_257, "d_ff": 3072,
+    "attention": 75_497_472,  # "l n_h (3 d_emb d_emb / n_h) = 3 l d_emb^2 = 75,497,472"
+    "dense and layer norm": 25_214_976,  # "l(d_emb^2 + 2 d_emb) = ... = 25,214,976"
+    "feed-forward": 151_093_248,  # "l(2 d_emb d_FF + d_emb + d_FF) = ... = 151,093,248"
+}
+PAPER_SEC61_PARAMETERS = 355e6  # Sec. 6.1: "The medium size model has 355M parameters."
+
+# ---- Section 6.2 as printed, and the code it follows -------------------------------------------
+PAPER_SEC62 = {"d_emb": 512, "t_max": 5000, "layers": (6, 10)}  # "(d_emb = 512, T_max = 5000)"
+# Murty et al. (2023)'s code, MurtyShikhar/structural-grokking, models/transformer_lm.py:
+# "class TransformerLM(torch.nn.Module): def __init__(self, n_input_tokens, state_size = 512,
+# ff_multiplier = 1, max_len: int = 5000, ...)", the length of its positional-encoding table;
+# its create_lm (transformer_helpers.py) does not pass max_len.
+MURTY2023_LM_MAX_LEN = 5000
+
+# ---- Appendix B, Table 1, Krotov & Hopfield row: capacity as a power of n for an energy
+# F of polynomial order r, written as r + offset. The paper prints "Theta(n^r)". Krotov &
+# Hopfield (2016) give, for F(x) = x^n in a network of N neurons, K^max = alpha_n N^(n-1)
+# (alpha_n a constant set by the tolerated error), n = 2 being the standard Hopfield network of
+# Table 1's first row, O(n). Demircigil et al. (2017), abstract: "In their version they consider
+# a polynomial interaction function and claim that this increases the storage capacity of the
+# model. We prove this claim".
+TABLE1_KROTOV_EXPONENT_OFFSET = {"as printed (Table 1)": 0, "Krotov & Hopfield 2016": -1}

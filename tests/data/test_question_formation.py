@@ -76,3 +76,15 @@ def test_bad_input():
         qf.make_example("the yak does giggle .", "shout")
     with pytest.raises(FileNotFoundError):
         qf.load_mccoy("/nonexistent/question.test")
+
+
+def test_longest_example_bounds_samples_and_real_files():
+    samples = qf.generate(5000, np.random.default_rng(3))
+    assert max(len(e) for e in samples) <= qf.longest_example(bos_eos=False)
+    assert qf.longest_derivation("ROOT") == 17  # Det N_S Rel Det N_S Aux_S V_trans, twice, "."
+    assert qf.longest_example() == qf.longest_example(bos_eos=False) + 2
+    longest = 0
+    for split in ("question.dev", "question.test"):
+        pairs = qf.load_mccoy(real_dir() / split)
+        longest = max(longest, max(len(s.split()) + len(t.split()) for s, t in pairs))
+    assert longest == qf.longest_example(bos_eos=False)  # the real files reach the bound

@@ -100,3 +100,19 @@ def test_trained_tokenizer_never_sees_the_validation_tail(books):
                                        .glob("*.tokenizer.json"))))
     n_train = len(ids) - int(np.ceil(len(ids) * text.VAL_FRACTION))
     assert len(tok.decode(ids[:n_train].tolist())) >= int(len(whole) * text.TOKENIZER_FRACTION)
+
+
+def test_a_tail_split_draws_on_other_documents_than_a_random_split():
+    rng = np.random.default_rng(0)
+    many = rng.integers(2_000, 20_000, size=300)  # many documents in order, as SPGC
+    shift = text.validation_document_shift(many, chunk=256, n_random=5, rng=rng)
+    assert shift["tail"] > 0.95 and shift["random"].max() < 0.3
+    few = [50_000] * 4  # the tail cuts into the last document only
+    shift = text.validation_document_shift(few, chunk=256, n_random=5, rng=rng)
+    assert shift["tail"] > 0.7 > shift["random"].max()
+    one = text.validation_document_shift([100_000], chunk=256, n_random=3, rng=rng)
+    assert one["tail"] == 0.0 and np.all(one["random"] == 0.0)  # one document: nothing to shift
+    with pytest.raises(ValueError, match="doc_lengths"):
+        text.validation_document_shift([10, 0])
+    with pytest.raises(ValueError, match="two chunks"):
+        text.validation_document_shift([100], chunk=1024)

@@ -53,3 +53,34 @@ def test_capacity_ordering_and_monotone_energy():
         assert np.all(np.diff(trace) <= 1e-9)
     with pytest.raises(ValueError, match="'model'"):
         capacity.binary_energy("classical", patterns[0], patterns)
+
+
+def test_polynomial_energy_of_order_two_is_twice_the_hopfield_energy():
+    rng = np.random.default_rng(0)
+    patterns = rng.choice(np.array([-1, 1]), size=(7, 20))
+    for _ in range(5):
+        x = rng.choice(np.array([-1, 1]), size=20)
+        hopfield = capacity.binary_energy("hopfield", x, patterns)  # zero-diagonal W
+        assert capacity.polynomial_energy(x, patterns, 2) == 2 * hopfield - 7 * 20
+
+
+def test_bit_errors_depend_on_d_over_n_to_the_r_minus_1():
+    """Krotov & Hopfield's n^(r-1): the error rate is flat at d ~ n^(r-1) and grows at d ~ n^r,
+    the order Table 1 prints."""
+    rng = np.random.default_rng(0)
+    for power, alpha, ns in ((2, 0.2, (64, 256)), (3, 0.1, (32, 96))):
+        flat = [capacity.bit_error_rate(n, round(alpha * n ** (power - 1)), power, rng, 4096)
+                for n in ns]
+        # d ~ n^power, equal to the flat ladder's d at the smallest n
+        grow = [capacity.bit_error_rate(n, round(alpha * ns[0] ** (power - 1) * (n / ns[0])
+                                               ** power), power, rng, 4096) for n in ns]
+        assert 0.5 < flat[1] / flat[0] < 2, (power, flat)
+        assert grow[1] > 4 * grow[0], (power, grow)
+
+
+def test_bit_errors_vanish_for_few_patterns_and_validate_their_input():
+    rng = np.random.default_rng(1)
+    assert capacity.bit_error_rate(100, 1, 3, rng, 500) == 0.0
+    assert capacity.bit_error_rate(100, 3, 2, rng, 500) == 0.0
+    with pytest.raises(ValueError, match="'power'"):
+        capacity.bit_error_rate(10, 3, 1, rng)

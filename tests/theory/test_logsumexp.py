@@ -10,9 +10,11 @@ from hypothesis.extra.numpy import arrays
 
 from assocmem.theory.logsumexp import (
     exact_logsumexp_excess,
+    exact_logsumexp_gradient,
     logsumexp,
     logsumexp_excess,
     smooth_min,
+    softmax,
 )
 from assocmem.theory.stress import adversarial_vectors, dimensions, random_batches
 
@@ -123,3 +125,37 @@ def test_stress_generators():
     assert all(b.shape[1] == d for d, b in batches.items())
     with pytest.raises(ValueError, match="'count'"):
         random_batches(np.random.default_rng(0), 0, 10, 2)
+
+
+# ---- Sec. 4 / App. C: softmax is the gradient of LogSumExp --------------------------------------
+small = st.integers(1, 8).flatmap(
+    lambda n: arrays(np.float64, n, elements=st.floats(-1e6, 1e6, allow_nan=False)))
+
+
+@settings(max_examples=40, deadline=None)
+@given(small, st.floats(0.01, 100))
+def test_softmax_is_the_gradient_of_logsumexp(x, beta):
+    exact = np.array([float(g) for g in exact_logsumexp_gradient(x, beta, digits=20)])
+    s = softmax(x, beta)
+    # float64 softmax is exp(beta (x - LSE)): its exponent is off by a few ulps of beta |x|
+    allow = 16 * EPS * beta * (np.abs(x) + abs(float(logsumexp(x, beta))) + 1)
+    assert np.all(np.abs(s - exact) <= allow * exact + 1e-300)
+    assert abs(s.sum() - 1) <= allow.max() * len(x)
+
+
+def test_the_gradient_check_would_see_a_wrong_factor():
+    x = np.array([0.3, -1.2, 2.0])
+    exact = np.array([float(g) for g in exact_logsumexp_gradient(x, 2.0)])
+    assert np.allclose(softmax(x, 2.0), exact, rtol=1e-14)
+    assert not np.allclose(2.0 * softmax(x, 2.0), exact, rtol=1e-3)  # no factor beta
+    assert not np.allclose(softmax(x), exact, rtol=1e-3)  # the temperature matters
+
+
+def test_softmax_matches_scipy_and_handles_extremes():
+    x = np.random.default_rng(0).normal(size=(5, 7)) * 30
+    assert np.allclose(softmax(x), scipy.special.softmax(x, axis=-1), rtol=1e-12)
+    assert np.array_equal(softmax([2.0, -np.inf, -np.inf]), [1.0, 0.0, 0.0])
+    assert np.array_equal(softmax([1e300, -1e300, 5e299]), [1.0, 0.0, 0.0])
+    assert np.allclose(softmax(np.zeros(10**6)), 1e-6, rtol=1e-12)
+    grad = exact_logsumexp_gradient([1e300, 1e300])
+    assert all(abs(g - mpmath.mpf(0.5)) < 1e-25 for g in grad)

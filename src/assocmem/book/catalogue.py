@@ -495,7 +495,7 @@ CATALOGUE: dict[str, Entry] = {
             failure="corrected",
             changes="FF layers still dominate N; only the constant A in Eq. 2 changes.",
             root_cause="gpt2-dff-3x-not-4x",
-            related=("app-e-constant-a",),
+            related=("app-e-constant-a", "app-e-groups-total"),
         ),
         Entry(
             id="app-e-constant-a",
@@ -974,6 +974,203 @@ CATALOGUE: dict[str, Entry] = {
             impact="none",
             reason="Arithmetic from the paper's own numbers: the minimum comes after many passes "
             "over each of Table 3's data sizes, consistent with App. A's repeated training.",
+        ),
+        # Added by the line-by-line reading (issue 12, item 5): statements in passing, arithmetic
+        # and descriptions the paper gives of its own experiments.
+        Entry(
+            id="sec-4-softmax-gradient",
+            where="Sec. 4 (after Eq. 4) and App. C",
+            statement="It is worth noting that the softmax function is the gradient of the "
+            "LogSumExp function.",
+            kind="statement",
+            chapter="01_logsumexp",
+            impact="none",
+            reason="The partial derivative of beta^-1 log sum_j exp(beta x_j) in x_i is "
+            "softmax(beta x)_i for every x and beta > 0 (the beta^-1 cancels the chain rule's "
+            "beta); checked against high-precision central differences on adversarial inputs.",
+        ),
+        Entry(
+            id="sec-3-2-attention-order",
+            where="Sec. 3.2 (attention mechanism)",
+            statement="$W_K \\in \\mathbb{R}^{d_{\\text{emb}} \\times d_k}$, $W_Q \\in "
+            "\\mathbb{R}^{d_{\\text{emb}} \\times d_k}$, and $W_V \\in "
+            "\\mathbb{R}^{d_{\\text{emb}} \\times d_v}$ ... Setting $d_v = d_{\\text{emb}}$ "
+            "... $\\text{Attention}(Q, K, V) = V \\cdot \\text{softmax}(QK^\\top / "
+            "\\sqrt{d_k})$.",
+            kind="statement",
+            chapter="01_logsumexp",
+            impact="none",
+            reason="A notation slip: with these weight shapes Q, K and V have one row per token, "
+            "so QK^T is T x T and V is T x d_v, and V softmax(QK^T) is undefined unless d_v = T "
+            "(and then is not attention). The paper uses attention only as the softmax-weighted "
+            "read-out of the values, which the standard order gives.",
+            corrected="$\\text{Attention}(Q, K, V) = \\text{softmax}(QK^\\top/\\sqrt{d_k})\\,V$, "
+            "the softmax taken over each row.",
+            failure="corrected",
+            changes="Nothing.",
+        ),
+        Entry(
+            id="eq-5-replacement",
+            where="Sec. 4, Eq. 5 (with Assumption 3)",
+            statement="Under Assumption 3, the energy function, confined in $\\Omega$, can be "
+            "replaced by the nearest neighbor search $g(x)$. So the probability density is "
+            "$p(x) = \\frac{1}{Z}\\exp(-g(x))$.",
+            kind="statement",
+            chapter="03_energy_bounds",
+            impact="none",
+            reason="Replacing E by g on Omega changes the partition function by the factor 1 + "
+            "(mass the other patterns' wells put on each ball) / (the ball's own mass). Disjoint "
+            "balls (Assumption 3) do not make that small: with small balls it approaches d. At "
+            "Sec. 5's radius sqrt(n / 2 pi e) it falls exponentially in n, so the replacement is "
+            "accurate where the paper uses it.",
+            corrected="If the balls are also wide in the units of the metric, as at Sec. 5's "
+            "radius $r_c = \\sqrt{n/(2\\pi e)}$ with $n$ in the hundreds or more, then "
+            "$\\log(Z_E/Z_g) \\le \\log(1 + (d-1)\\,m_{\\mathrm{off}}(2r)/m)$ is negligible and "
+            "$p \\propto e^{-g}$ on $\\Omega$ to that accuracy ($m$: one ball's mass, "
+            "$m_{\\mathrm{off}}(2r)$: the mass a pattern's well puts on a ball $2r$ away); in low "
+            "dimension it is not.",
+            failure="corrected",
+            changes="Nothing for Sec. 5, which works at r_c in high dimension; Eq. 5 needs that "
+            "scale, not Assumption 3 alone.",
+            related=("prop-1",),
+        ),
+        Entry(
+            id="sec-4-ramsauer-theorem-4",
+            where="Sec. 4, after Prop. 3 (the citation of Ramsauer et al.'s Theorem 4)",
+            statement="Since the proposed energy and the MCHN energy both approximate the search "
+            "for the nearest pattern (desired stationary point), according to Theorem 4 in "
+            "(Ramsauer et al., 2020), in each transformer layer, the probability density of the "
+            "transformer layer, corresponding to the retrieval, is $p(x) = "
+            "\\frac{1}{Z}\\exp(-E(x)|_{\\Omega})$.",
+            kind="not checkable",
+            chapter="03_energy_bounds",
+            impact="none",
+            reason="Ramsauer et al.'s Theorem 4 is about retrieval: 'With query xi, after one "
+            "update the distance of the new point f(xi) to the fixed point x_i* is exponentially "
+            "small in the separation Delta_i'. It states no probability density; the Boltzmann "
+            "density exp(-E)/Z on Omega is this paper's modelling choice (Sec. 2's energy-based "
+            "models), which no computation can confirm.",
+            changes="The densities of Eqs. 5 and 9 are assumptions of the paper, not consequences "
+            "of the cited theorem.",
+        ),
+        Entry(
+            id="eq-12-sum-over-all-patterns",
+            where="Sec. 5, Eq. 12 (the sum for one layer's Z_t)",
+            statement="$Z_t = \\int_{x \\in \\Omega} \\exp(-g_t(x))\\,d\\mu = \\sum_{i=1}^{d} "
+            "\\int_{x \\in B_{t_i}} \\exp(-\\lVert x - \\rho^{t_i}\\rVert^2)\\,dx$, with $g_t$ the "
+            "distance to the nearest of layer $t$'s $d_t$ patterns (Sec. 4.1).",
+            kind="statement",
+            chapter="05_partition_function",
+            impact="bound or constant",
+            reason="Layer t holds d_t of the d patterns, but the sum runs over all d balls as if "
+            "each carried a full well of layer t. On the other layers' balls exp(-g_t) is small "
+            "for well-separated patterns, so the printed sum exceeds Z_t by about d / d_t (l for "
+            "an even split); Eq. 13 carries the d.",
+            corrected="$d_t\\,m \\le Z_t \\le d_t\\,m + (d - d_t)\\,d_t\\,"
+            "m_{\\mathrm{off}}(\\Delta)$ over $\\Omega = \\bigcup_{i=1}^d B_i$ ($m$: one "
+            "ball's mass, $m_{\\mathrm{off}}(\\Delta)$: the mass a pattern's well puts on a "
+            "ball at distance $\\Delta \\ge 2r$), "
+            "so $Z_t \\approx d_t\\,m = (d/l)\\,m$ for an even split.",
+            failure="corrected",
+            changes="log Z_t drops by log l; along Prop. 5's route d becomes d/l, so n ~ d^2/pi "
+            "becomes n ~ d^2/(pi l^2): a constant factor, no exponent changes.",
+            related=("eq-13", "prop-5"),
+        ),
+        Entry(
+            id="app-e-groups-total",
+            where="App. E (the parameter groups) and Sec. 6.1 (the model's size)",
+            statement="The number of parameters used for word embedding is $n_{\\text{voc}} "
+            "\\cdot d_{\\text{emb}}$; multi-head attention $3 l d_{\\text{emb}}^2 = "
+            "75{,}497{,}472$; dense weights and layer normalization $25{,}214{,}976$; "
+            "feed-forward weight matrices and bias $151{,}093{,}248$ (App. E), of the GPT-2 "
+            "medium model that 'has 355M parameters' (Sec. 6.1).",
+            kind="statement",
+            chapter="07_model_data_balance",
+            impact="none",
+            reason="Each printed number is its formula evaluated correctly, but with the word "
+            "embedding the groups fall about 50M short of the 355M of the model they describe; "
+            "nearly all of the shortfall is app-e-gpt2-ffn's d_FF = 3072 (counted there), the "
+            "rest the position embeddings and biases App. E leaves out.",
+            corrected="With $d_{\\text{FF}} = 4096$ and the position embeddings, biases and final "
+            "layer norm, GPT-2 medium's groups sum to its 355M parameters.",
+            failure="corrected",
+            changes="Nothing beyond app-e-gpt2-ffn.",
+            root_cause="gpt2-dff-3x-not-4x",
+            related=("app-e-gpt2-ffn", "app-e-constant-a"),
+        ),
+        Entry(
+            id="app-e-encoder-blocks",
+            where="App. E (GPT-2 medium's blocks)",
+            statement="For the medium size model, these include 24 transformer encoder blocks "
+            "with 1024 hidden units and 16 self-attention heads.",
+            kind="statement",
+            chapter="07_model_data_balance",
+            impact="none",
+            reason="A terminology slip: GPT-2 is a decoder-only model whose blocks mask "
+            "self-attention causally ('the model is trained causally', App. E), whereas an "
+            "encoder block's self-attention sees later tokens. The blocks have no "
+            "cross-attention, so their parameter count is an encoder block's and App. E's counts "
+            "are unaffected.",
+            corrected="24 decoder-only (causally masked) transformer blocks with 1024 hidden "
+            "units and 16 self-attention heads.",
+            failure="corrected",
+            changes="Nothing.",
+        ),
+        Entry(
+            id="sec-6-2-t-max",
+            where="Sec. 6.2 (with Sec. 3's T_max)",
+            statement="We follow the settings in (Murty et al., 2023) to train two vanilla "
+            "Transformers ($d_{\\text{emb}} = 512, T_{\\text{max}} = 5000$), with Sec. 3's "
+            "samples being sequences 'whose length is bounded by a number $T_{\\max}$'.",
+            kind="statement",
+            chapter="09_question_formation",
+            impact="none",
+            reason="As a bound on the length of the examples it holds. 5000 is the default "
+            "length of the positional-encoding table in Murty et al.'s code, not a property of "
+            "the data, whose longest example is far shorter (the chapter gives the ratio), so "
+            "Sec. 3's n = T_max d_emb would overstate a stored example's dimension by that "
+            "factor; Sec. 6.2 uses neither.",
+        ),
+        Entry(
+            id="sec-3-random-validation",
+            where="Sec. 3.1 (the validation samples) and Sec. 6.3 (the split)",
+            statement="In practice, the validation samples are randomly selected from the same "
+            "dataset as the training samples, preserving the distribution (Sec. 3.1); we use "
+            "the last 5% tokens as the validation set (Sec. 6.3).",
+            kind="statement",
+            chapter="10_openelm_scaling",
+            impact="none",
+            reason="The two descriptions differ: a contiguous tail of a corpus kept in book "
+            "order is not a random selection. Its text comes from the last books, which the "
+            "training prefixes do not contain, so its mix of documents is far from the "
+            "training set's, unlike a random split's. Table 3 is defined by Sec. 6.3's own split.",
+            corrected="Sec. 6.3's validation set is the held-out tail of the corpus: text from "
+            "books the training data do not contain, not a random selection from the training "
+            "distribution.",
+            failure="corrected",
+            changes="Nothing for Table 3's procedure. A tail split holds out whole books, so its "
+            "validation text shares no document with the training data: the experiment is "
+            "further from Assumption 2 (validation patterns stored like training ones, "
+            "D~ in D) than a random split would be.",
+            related=("app-f2-robustness",),
+        ),
+        Entry(
+            id="table-1-krotov-order",
+            where="App. B, Table 1 (Krotov & Hopfield row, capacity)",
+            statement="Krotov & Hopfield (2016): $E(x) = -\\sum_{i=1}^n F((\\rho^i)^T x)$, "
+            "capacity $\\Theta(n^r)$, where 'r is the order of polynomial $F(\\cdot)$'.",
+            kind="statement",
+            chapter="02_energy_landscapes",
+            impact="none",
+            reason="Krotov & Hopfield give alpha_r n^(r-1) patterns for F of degree r. At r = 2 "
+            "the energy is the classical Hopfield energy, whose O(n) is Table 1's own first row, "
+            "where Theta(n^r) would give n^2. A related-work table: nothing in the paper uses "
+            "the rate.",
+            corrected="Capacity $\\Theta(n^{r-1})$ (Krotov & Hopfield's $\\alpha_r n^{r-1}$); "
+            "$r = 2$ gives the Hopfield network's $O(n)$.",
+            failure="corrected",
+            changes="Nothing.",
+            related=("table-1-capacity", "table-1-krotov-sum"),
         ),
     )
 }

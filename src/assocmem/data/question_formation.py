@@ -197,6 +197,22 @@ def _entropy_and_length(symbol: str) -> tuple[float, float]:
     return entropy, length
 
 
+@functools.cache
+def longest_derivation(symbol: str = "ROOT") -> int:
+    """The most tokens a string derived from ``symbol`` can have (the grammar has no recursion,
+    so the maximum is finite and follows by dynamic programming over the rules)."""
+    if symbol not in GRAMMAR:
+        return 1
+    return max(sum(longest_derivation(child) for child in rhs) for _, rhs in GRAMMAR[symbol])
+
+
+def longest_example(bos_eos: bool = True) -> int:
+    """The most tokens a training example ``SOURCE marker OUTPUT`` can have: the longest
+    declarative, its marker and an output of the same length (a question has as many tokens as
+    its declarative), plus BOS and EOS when ``bos_eos``. Section 6.2's T_max bounds this."""
+    return 2 * longest_derivation("ROOT") + 1 + (2 if bos_eos else 0)
+
+
 def entropy_rate(p_quest: float = 0.5, bos_eos: bool = True) -> dict[str, float]:
     """The exact per-token entropy of the training stream: the loss a perfect model reaches.
 

@@ -187,3 +187,50 @@ def split(ids: np.ndarray, train_tokens: int, context: int) -> tuple[np.ndarray,
         raise ValueError(f"argument 'context' ({context}) must be shorter than the training "
                          f"prefix ({train_tokens:,}) and the validation tail ({len(val):,})")
     return train[:train_tokens], val
+
+
+def validation_document_shift(doc_lengths, val_fraction: float = VAL_FRACTION,
+                              chunk: int = 1024, n_random: int = 20,
+                              rng: np.random.Generator | None = None) -> dict:
+    """How far a validation set's mix of documents is from the training set's: Sec. 6.3's split
+    (the last ``val_fraction`` of the tokens, documents in corpus order) against Sec. 3's
+    "randomly selected from the same dataset" (random ``chunk``-token windows of the same
+    stream, as many as make up ``val_fraction``).
+
+    ``doc_lengths`` are the documents' lengths in tokens, in corpus order. The distance is the
+    total variation between the share of each document among the validation tokens and among
+    the training tokens: 0 when the validation set draws on the documents as the training set
+    does, 1 when the two share no document. Returns it for the tail (``"tail"``) and for each of
+    ``n_random`` random chunk splits (``"random"``, an array).
+    """
+    lengths = np.asarray(doc_lengths, dtype=np.int64)
+    if lengths.ndim != 1 or len(lengths) < 1 or (lengths < 1).any():
+        raise ValueError("argument 'doc_lengths' must be a non-empty list of positive lengths")
+    if not 0 < val_fraction < 1:
+        raise ValueError(f"argument 'val_fraction' must be in (0, 1); got {val_fraction}")
+    if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
+        raise ValueError(f"argument 'chunk' must be a positive integer; got {chunk!r}")
+    rng = rng or np.random.default_rng(0)
+    total = int(lengths.sum())
+    n_val = int(np.ceil(total * val_fraction))
+    n_chunks = total // chunk
+    if n_chunks < 2:
+        raise ValueError(f"the corpus ({total:,} tokens) holds fewer than two chunks of {chunk}")
+    doc_of = np.repeat(np.arange(len(lengths)), lengths)  # the document of every token
+
+    def distance(is_val: np.ndarray) -> float:
+        val = np.bincount(doc_of[is_val], minlength=len(lengths)) / is_val.sum()
+        train = np.bincount(doc_of[~is_val], minlength=len(lengths)) / (~is_val).sum()
+        return float(0.5 * np.abs(val - train).sum())
+
+    tail = np.zeros(total, dtype=bool)
+    tail[total - n_val:] = True
+    take = max(1, min(n_chunks - 1, round(n_val / chunk)))
+    random_distances = []
+    for _ in range(n_random):
+        is_val = np.zeros(total, dtype=bool)
+        for c in rng.choice(n_chunks, size=take, replace=False):
+            is_val[c * chunk:(c + 1) * chunk] = True
+        random_distances.append(distance(is_val))
+    return {"tail": distance(tail), "random": np.array(random_distances),
+            "val_tokens": n_val, "chunks": take}

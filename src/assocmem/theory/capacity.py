@@ -77,3 +77,44 @@ def retrieval_rate(model: str, n: int, d: int, flip_fraction: float, probes: int
         probe[flip] *= -1
         hits += bool(np.array_equal(retrieve(model, probe, patterns, power, rng=rng), target))
     return hits / probes
+
+
+# ---- Table 1's Krotov-Hopfield capacity: how many patterns the polynomial energy holds --------
+def polynomial_energy(x: np.ndarray, patterns: np.ndarray, power: int) -> float:
+    """Krotov & Hopfield's energy with F(z) = z^power: E(x) = -sum_mu (rho^mu . x)^power.
+
+    For power 2 it is -x^T W x with W = sum_mu rho^mu rho^mu^T: twice Table 1's Hopfield energy
+    (b = 0) up to the constant that W's diagonal adds, d n; the same dynamics.
+    """
+    power = check_int("power", power, low=2)
+    overlaps = (patterns @ x).astype(float)
+    return float(-np.sum(overlaps**power))
+
+
+def bit_error_rate(n: int, d: int, power: int, rng: np.random.Generator,
+                   bits: int = 8192) -> float:
+    """The fraction of bits of stored patterns that one asynchronous update would flip, for d
+    random +/-1 patterns in n dimensions and the energy of :func:`polynomial_energy`.
+
+    Bit i of a stored pattern x = rho^mu is stable when keeping it gives the lower energy:
+    sum_nu [F(o_nu) - F(o_nu - 2 rho^nu_i x_i)] > 0, with overlaps o_nu = rho^nu . x. The
+    signal (nu = mu) is F(n) - F(n - 2) ~ 2 power n^(power-1); the crosstalk of the other d - 1
+    patterns has variance ~ d n^(power-1), so the rate depends on d / n^(power-1) alone: the
+    capacity Krotov & Hopfield (2016) give, alpha n^(power-1). Fresh pattern sets are drawn
+    until at least ``bits`` bits (every bit of each checked pattern) have been checked; a tie
+    counts as a flip.
+    """
+    n, d = check_int("n", n, low=2), check_int("d", d, low=1)
+    power = check_int("power", power, low=2)
+    needed = -(-check_int("bits", bits, low=1) // n)  # patterns to check
+    errors = checked = 0
+    while checked < needed:
+        patterns = rng.choice(np.array([-1.0, 1.0]), size=(d, n))
+        for mu in range(min(d, needed - checked)):
+            x = patterns[mu]
+            overlaps = patterns @ x  # (d,)
+            flipped = overlaps[:, None] - 2.0 * patterns * x[None, :]  # bit i flipped
+            margin = (overlaps[:, None] ** power - flipped**power).sum(axis=0)
+            errors += int((margin <= 0).sum())
+            checked += 1
+    return errors / (checked * n)

@@ -159,3 +159,106 @@ def log_gaussian_ball_mass_mpmath(n: float, r: float, digits: int = 30) -> float
         except mpmath.libmp.NoConvergence:
             log_p = np.log(special.gammainc(n / 2, r**2))
         return float(log_p + half * mpmath.log(mpmath.pi))
+
+
+# ---- Eq. 5 and Eq. 12 with several patterns: the Gaussian of one pattern over another's ball ----
+def log_offset_ball_mass(n, r, distance) -> np.ndarray:
+    """log of int_{||y|| < r} exp(-||y - v||^2) dy over R^n with ||v|| = ``distance``: the mass
+    that the well of one pattern puts on the ball of another pattern at that distance.
+
+    With Y ~ N(v, I/2), ``2 ||Y||^2`` is noncentral chi-square with n degrees of freedom and
+    noncentrality ``2 distance^2``, a Poisson(distance^2) mixture of central ones, so
+
+        mass = pi^(n/2) sum_k e^(-s^2) s^(2k) / k! * P(n/2 + k, r^2),   s = distance,
+
+    summed in log space (k up to the Poisson mean plus 12 standard deviations). At distance 0
+    this is :func:`log_gaussian_ball_mass`; the mass falls as the distance grows (Anderson's
+    inequality), which makes the bounds below hold for every configuration.
+    """
+    n, r = _n_r(n, r)
+    s = check_array("distance", distance, min_ndim=0)
+    if (s < 0).any() or not np.isfinite(s).all():
+        raise ValueError(f"argument 'distance' must be finite and >= 0; got {s}")
+    n, r, s = np.broadcast_arrays(n, r, s)
+    out = np.empty(n.shape)
+    for idx in np.ndindex(n.shape):
+        nn, rr, ss = float(n[idx]), float(r[idx]), float(s[idx])
+        mean = ss * ss
+        k = np.arange(int(np.ceil(mean + 12 * np.sqrt(mean) + 60)) + 1, dtype=float)
+        with np.errstate(divide="ignore"):
+            log_w = (-mean + k * np.log(mean) - special.gammaln(k + 1) if mean > 0
+                     else np.where(k == 0, 0.0, -np.inf))
+            log_r2 = 2 * np.log(rr)
+        log_p = log_regularized_lower_gamma(0.5 * nn + k, np.full_like(k, rr * rr), log_r2)
+        out[idx] = 0.5 * nn * np.log(np.pi) + special.logsumexp(log_w + log_p)
+    return out[()] if out.ndim == 0 else out
+
+
+def log_replacement_ratio(n, r, d, separation=None) -> np.ndarray:
+    """log(Z_E / Z_g): how much replacing the energy E of Eq. 4 by g (Eq. 5) changes the
+    partition function over Omega, for d patterns with disjoint balls of radius r whose
+    centres are ``separation`` apart (default 2r, the closest Assumption 3 allows).
+
+    On B_i the nearest pattern is rho^i, so exp(-g) = exp(-||x - rho^i||^2) while
+    exp(-E) = sum_j exp(-||x - rho^j||^2); integrating over the balls,
+
+        Z_E / Z_g = 1 + (1 / (d m)) sum_i sum_{j != i} mass_j(B_i),
+
+    with m the mass of one ball (:func:`log_gaussian_ball_mass`) and mass_j(B_i) the offset
+    mass (:func:`log_offset_ball_mass`). For d patterns pairwise ``separation`` apart (a regular
+    simplex, possible when d <= n + 1) this is 1 + (d - 1) offset / m exactly; since the offset
+    mass falls with the distance, it is an upper bound for any d patterns at least
+    ``separation`` apart.
+    """
+    n, r = _n_r(n, r)
+    separation = 2 * r if separation is None else check_array("separation", separation,
+                                                              min_ndim=0)
+    if (separation < 2 * r - 1e-12 * np.maximum(r, 1)).any():
+        raise ValueError("argument 'separation' must be >= 2 r, or the balls overlap "
+                         "(Assumption 3)")
+    d = check_array("d", d, min_ndim=0)
+    if (d < 1).any():
+        raise ValueError(f"argument 'd' must be >= 1; got {d}")
+    with np.errstate(divide="ignore"):
+        log_cross = (np.log(d - 1) + log_offset_ball_mass(n, r, separation)
+                     - log_gaussian_ball_mass(n, r))
+    return np.logaddexp(0.0, log_cross)
+
+
+def log_layer_partition_bounds(n, r, d_layer, d, separation=None) -> tuple[np.ndarray, np.ndarray]:
+    """(lower, upper) for log Z_t = log int_Omega exp(-g_t(x)) dx, the partition function of a
+    layer holding ``d_layer`` of the d patterns (Sec. 4.1), over Omega = the union of all d
+    balls of radius r, centres at least ``separation`` (default 2r) apart.
+
+    On the layer's own balls exp(-g_t) is the ball's Gaussian: d_layer m in all. On each of the
+    other d - d_layer balls, exp(-g_t) <= sum over the layer's patterns of their Gaussians, each
+    of mass at most the offset mass at ``separation``. So
+
+        d_layer m  <=  Z_t  <=  d_layer m + (d - d_layer) d_layer offset(separation).
+
+    Eq. 12 as printed sums one ball mass over all d patterns, d m.
+    """
+    n, r = _n_r(n, r)
+    separation = 2 * r if separation is None else np.asarray(separation, dtype=float)
+    d_layer, d = np.asarray(d_layer, dtype=float), np.asarray(d, dtype=float)
+    if (d_layer < 1).any() or (d_layer > d).any():
+        raise ValueError(f"arguments 'd_layer' and 'd' need 1 <= d_layer <= d; got {d_layer}, {d}")
+    lower = np.log(d_layer) + log_gaussian_ball_mass(n, r)
+    with np.errstate(divide="ignore"):
+        cross = np.log(d - d_layer) + np.log(d_layer) + log_offset_ball_mass(n, r, separation)
+    return lower, np.logaddexp(lower, cross)
+
+
+def regular_simplex(d: int, n: int, side: float) -> np.ndarray:
+    """d points of R^n pairwise ``side`` apart (a regular simplex; needs d <= n + 1): the
+    configuration at which :func:`log_replacement_ratio` is exact. Shape (d, n)."""
+    from assocmem.validate import check_float, check_int
+
+    n = check_int("n", n, low=1)
+    d = check_int("d", d, low=1, high=n + 1)
+    side = check_float("side", side, low=0.0)
+    corners = np.eye(d) * side / np.sqrt(2)  # pairwise side apart in R^d
+    centred = corners - corners.mean(axis=0)
+    basis = np.linalg.svd(centred, full_matrices=False)[2][: max(d - 1, 1)]  # their span
+    points = centred @ basis.T
+    return np.pad(points, ((0, 0), (0, n - points.shape[1])))
