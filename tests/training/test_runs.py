@@ -109,3 +109,19 @@ def test_parallel_runs_match_serial_runs(tmp_path):
         assert json.loads((b / "finished.json").read_text())["steps"] == 12
     with pytest.raises(ValueError, match="workers"):
         cached_train_many(cfgs, workers=0)
+
+
+def test_first_divergence_finds_where_two_courses_part():
+    from assocmem.training.runs import first_divergence
+
+    a = [{"step": s, "train_loss": 5.0 - 0.01 * s} for s in range(1, 60)]
+    same = [dict(row) for row in a]
+    parted = [{**row, "train_loss": row["train_loss"] + (0.002 if row["step"] >= 31 else 0)}
+              for row in a]
+    assert first_divergence(a, same) is None
+    assert first_divergence(a, parted) == 31
+    assert first_divergence(a, parted, tol=0.01) is None
+    assert first_divergence(a, parted[:20]) is None  # only the steps both logged count
+    assert first_divergence(a, [{"step": 5, "train_loss": None, "val_loss": 1.0}]) is None
+    with pytest.raises(ValueError, match="'tol'"):
+        first_divergence(a, a, tol=0)

@@ -37,7 +37,8 @@ from assocmem.training.loop import (
 )
 
 __all__ = ["CorruptRun", "cached_train", "cached_train_many", "load_run", "read_metrics",
-           "run_record", "val_rows", "archive_run", "archived_only", "locate", "extension"]
+           "run_record", "val_rows", "archive_run", "archived_only", "locate", "extension",
+           "first_divergence"]
 
 
 def run_dir(cfg: TrainConfig, root: Path | None = None) -> Path:
@@ -175,6 +176,24 @@ def extension(cfg: TrainConfig, cap: int) -> TrainConfig:
         raise ValueError(f"argument 'cap' must be an integer above the run's cap {cfg.steps}, "
                          f"both multiples of eval_every ({cfg.eval_every}); got {cap!r}")
     return dataclasses.replace(cfg, steps=cap)
+
+
+def first_divergence(rows_a: list[dict], rows_b: list[dict], tol: float = 1e-3) -> int | None:
+    """The first logged step at which two runs' training losses differ by more than ``tol``
+    (None when they never do on the steps both logged): where a run retrained in another
+    process leaves the course of the run it repeats. Floating-point results of the same
+    configuration and seed can differ between processes in their last bits, and training
+    amplifies such differences, so a retrained run is another draw of the run's noise, not a
+    copy of it."""
+    if not tol > 0:
+        raise ValueError(f"argument 'tol' must be positive; got {tol!r}")
+    b = {row["step"]: row for row in rows_b if row.get("train_loss") is not None}
+    for row in rows_a:
+        other = b.get(row["step"])
+        if row.get("train_loss") is not None and other is not None \
+                and abs(row["train_loss"] - other["train_loss"]) > tol:
+            return row["step"]
+    return None
 
 
 def _continue_from(short: TrainConfig, cfg: TrainConfig, out_dir: Path,
