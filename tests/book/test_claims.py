@@ -239,3 +239,21 @@ def test_each_chapter_opens_with_its_findings_from_the_ledger(tmp_path):
     cells = with_findings(notebook, rows)["cells"]
     assert cells[2]["source"] == box and cells[1]["source"].startswith("# Title")
     assert findings_box([]) == "" and len(with_findings({"cells": []}, [])["cells"]) == 0
+
+
+def test_a_judgement_written_for_another_verdict_is_refused(tmp_path):
+    from assocmem.book.build import stale_judgements
+
+    catalogue = {**CATALOGUE, "g": entry("g", "experiment", written_for=("not reproduced",))}
+    book = Ledger("01_x", tmp_path, catalogue)
+    kept = book.experiment("g", reproduced=False, decisive=True, evidence="k = 0.26")
+    assert stale_judgements([kept], catalogue) == []
+    book = Ledger("01_x", tmp_path, catalogue)
+    moved = book.experiment("g", reproduced=False, decisive=False, evidence="k = 0.4")
+    (message,) = stale_judgements([moved], catalogue)
+    assert "g: the run says 'inconclusive at this scale'" in message
+    assert "'not reproduced'" in message
+    assert stale_judgements([book.experiment("d", reproduced=True, decisive=True,
+                                             evidence="e")], catalogue) == []
+    with pytest.raises(ValueError, match="written_for names no verdict"):
+        entry("h", "experiment", written_for=("fine",))

@@ -408,6 +408,18 @@ def copy_plotly(extra: Path) -> Path:
     return target
 
 
+def stale_judgements(claims: list[Claim], catalogue: dict[str, Entry]) -> list[str]:
+    """The claims whose verdict is not one their catalogue entry's reason and changes were
+    written for (``Entry.written_for``), each as a sentence naming both."""
+    stale = []
+    for c in claims:
+        entry = catalogue.get(c.id)
+        if entry is not None and entry.written_for and c.verdict not in entry.written_for:
+            stale.append(f"{c.id}: the run says {c.verdict!r}, the catalogue's reason and "
+                         f"changes were written for {' or '.join(map(repr, entry.written_for))}")
+    return stale
+
+
 def stage(root: Path, executed: Path, ledger: Path, out: Path, mathjax: Path | None) -> Path:
     """Lay out ``out`` as the Jupyter Book source tree; return it."""
     root, executed, ledger, out = map(Path, (root, executed, ledger, out))
@@ -453,6 +465,10 @@ def stage(root: Path, executed: Path, ledger: Path, out: Path, mathjax: Path | N
     unknown = sorted(c.id for c in claims if c.id not in CATALOGUE)
     if unknown:
         raise ValueError(f"claims recorded in {ledger} are not in the catalogue: {unknown}")
+    stale = stale_judgements(claims, CATALOGUE)
+    if stale:
+        raise ValueError("update the catalogue (src/assocmem/book/catalogue.py) to the new "
+                         "verdicts: " + "; ".join(stale))
     write_ledger_files(claims, out / "_extra")
     for page, marker, body in (
         ("scorecard.md", SCORECARD_MARKER, scorecard_markdown(claims, CATALOGUE)),

@@ -64,7 +64,10 @@ class Entry:
     the judgement of what a failure changes for the paper, with its one-line ``reason``;
     ``changes`` says what the finding changes for the paper's conclusions; ``root_cause`` groups
     rows that fail for one reason (counted once in the headline); ``main`` marks the paper's main
-    results, which lead the scorecard.
+    results, which lead the scorecard. An experiment whose ``reason`` and ``changes`` interpret a
+    particular outcome names the verdicts they were written for in ``written_for``; the book
+    build refuses a run whose verdict is not among them (:func:`stale_judgements`), so that an
+    interpretation is never published beside a verdict it does not describe.
     """
 
     id: str
@@ -80,9 +83,13 @@ class Entry:
     root_cause: str = ""
     related: tuple[str, ...] = ()
     main: bool = False
+    written_for: tuple[str, ...] = ()  # the verdicts its reason and changes were written for
 
     def __post_init__(self):
         _check_row(self, ("where", "statement", "reason"))
+        unknown = [v for v in self.written_for if v not in VERDICTS]
+        if unknown:
+            raise ValueError(f"claim {self.id!r}: written_for names no verdict: {unknown}")
         if self.kind not in KINDS:
             raise ValueError(f"claim {self.id!r}: kind must be one of {KINDS}; got {self.kind!r}")
         if self.failure and (self.kind != "statement" or self.failure not in FAILURES):
