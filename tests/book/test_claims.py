@@ -236,8 +236,11 @@ def test_each_chapter_opens_with_its_findings_from_the_ledger(tmp_path):
     notebook = {"cells": [{"cell_type": "code", "source": "x = 1"},
                           {"cell_type": "markdown", "source": "# Title\n\nIntro."},
                           {"cell_type": "markdown", "source": "## Section"}]}
-    cells = with_findings(notebook, rows)["cells"]
-    assert cells[2]["source"] == box and cells[1]["source"].startswith("# Title")
+    cells = with_findings(notebook, rows)["cells"]  # the box goes under the title
+    assert [c["source"] for c in cells[1:4]] == ["# Title\n", box, "\nIntro."]
+    untitled = {"cells": [{"cell_type": "markdown", "source": "Intro."}]}
+    assert [c["source"] for c in with_findings(untitled, rows)["cells"]] == ["Intro.", box]
+    assert with_findings({"cells": []}, rows)["cells"][0]["source"] == box
     assert findings_box([]) == "" and len(with_findings({"cells": []}, [])["cells"]) == 0
 
 

@@ -324,13 +324,26 @@ def findings_box(claims: list[Claim]) -> str:
 
 
 def with_findings(notebook: dict, claims: list[Claim]) -> dict:
-    """``notebook`` with :func:`findings_box` inserted after its first markdown cell (the
-    title and the opening paragraph)."""
+    """``notebook`` with :func:`findings_box` right under its title: the first markdown cell is
+    split after its ``# heading`` line, so that the box is the first thing a reader sees (a
+    first cell without a heading keeps the box after it)."""
     box = findings_box(claims)
     if box:
         cells = notebook.get("cells", [])
         first = next((i for i, c in enumerate(cells) if c.get("cell_type") == "markdown"), -1)
-        cells.insert(first + 1, {"cell_type": "markdown", "metadata": {}, "source": box})
+        if first < 0:
+            cells.insert(0, {"cell_type": "markdown", "metadata": {}, "source": box})
+            return notebook
+        text = cells[first]["source"]
+        text = "".join(text) if isinstance(text, list) else text
+        title = re.match(r"\s*# [^\n]*\n", text)
+        if title and text[title.end():].strip():
+            cells[first]["source"] = title.group(0)
+            cells[first + 1:first + 1] = [
+                {"cell_type": "markdown", "metadata": {}, "source": box},
+                {"cell_type": "markdown", "metadata": {}, "source": text[title.end():]}]
+        else:
+            cells.insert(first + 1, {"cell_type": "markdown", "metadata": {}, "source": box})
     return notebook
 
 

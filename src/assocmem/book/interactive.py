@@ -101,7 +101,7 @@ def beta_landscapes(patterns_2d, patterns_1d, betas, *, extent: float = 3.0, ste
     fig.update_layout(
         template="plotly_white", paper_bgcolor="white", plot_bgcolor="white", height=430,
         margin={"l": 40, "r": 10, "t": 40, "b": 10},
-        legend={"x": 0.995, "y": 0.99, "xanchor": "right", "yanchor": "top", "font": {"size": 10},
+        legend={"x": 0.72, "y": 0.99, "xanchor": "left", "yanchor": "top", "font": {"size": 10},
                 "bgcolor": "rgba(255, 255, 255, 0.85)"},
         sliders=[{
             "active": start, "currentvalue": {"prefix": "beta = "}, "pad": {"t": 40},
@@ -132,7 +132,7 @@ class Interactive:
     def html(self) -> str:
         body = self.fig.to_html(full_html=False, include_plotlyjs=f"../{PLOTLY_JS}",
                                 auto_play=False, div_id=self.div_id,
-                                config={"responsive": True, "displaylogo": False})
+                                config={"responsive": True, "displayModeBar": False})
         alt = self.alt.replace("&", "&amp;").replace('"', "&quot;")
         return (f'<div class="interactive-figure" role="img" aria-label="{alt}" '
                 f'data-figure="{self.div_id}">{body}</div>')
