@@ -33,9 +33,15 @@ RAW_TEX = re.compile(r"\\(frac|sum|max|min|log|operatorname|lVert|rVert|mathbb|b
 
 PAGE_REPORT = """
 const done = arguments[arguments.length - 1];
-const ready = (window.MathJax && MathJax.startup && MathJax.startup.promise)
-    || Promise.resolve();
-ready.then(() => {
+// MathJax is a deferred script: give it up to 10 s to start where the page has math
+const loaded = async () => {
+  for (let i = 0; i < 100 && document.querySelector('.math')
+       && !(window.MathJax && MathJax.version && MathJax.startup); i++) {
+    await new Promise(r => setTimeout(r, 100));
+  }
+  return (window.MathJax && MathJax.startup && MathJax.startup.promise) || null;
+};
+loaded().then(() => {
   // collapsed cells (bookkeeping behind a toggle) must fit too, once a reader opens them
   document.querySelectorAll('details').forEach(d => { d.open = true; });
   const math = [...document.querySelectorAll('.math')];
