@@ -60,8 +60,9 @@ PAPER_SEC61 = {
 # ---- Section 1: "Recent models (Smith et al., 2022) can reach up to 530 billion parameters,
 # trained on hundreds of billions of tokens with more than 10K GPUs." ---------------------------
 PAPER_SEC1_MTNLG = {"parameters": 530e9, "gpus_more_than": 10_000}
-# and what the cited paper says of its hardware (Smith et al., 2022, Sec. 2.3): "560 DGX A100
-# servers ... Each DGX A100 has eight NVIDIA A100 80GB Tensor Core GPUs"
+# and the hardware of MT-NLG's training cluster (Selene), as the Microsoft/NVIDIA announcement of
+# October 2021 describes it: "560 DGX A100 servers ... Each DGX A100 has eight NVIDIA A100 80GB
+# Tensor Core GPUs" (Smith et al., 2022 describe the same cluster; not read offline here).
 SMITH2022_MTNLG = {"servers": 560, "gpus_per_server": 8}
 
 # ---- Appendix B, Table 2 (Chinchilla row) and Appendix F: training volume -----------------
@@ -81,8 +82,9 @@ PAPER_SEC61_PARAMETERS = 355e6  # Sec. 6.1: "The medium size model has 355M para
 # ---- Section 6.2 as printed, and the code it follows -------------------------------------------
 PAPER_SEC62 = {"d_emb": 512, "t_max": 5000, "layers": (6, 10)}  # "(d_emb = 512, T_max = 5000)"
 # Murty et al. (2023)'s code, MurtyShikhar/structural-grokking, models/transformer_lm.py:
-# "class TransformerLM(torch.nn.Module): def __init__(self, n_input_tokens, state_size = 512,
-# ff_multiplier = 1, max_len: int = 5000, ...)", the length of its positional-encoding table;
+# "class TransformerLM(torch.nn.Module): def __init__(self, n_input_tokens: int, state_size: int
+# = 512, ff_multiplier: float = 1, max_len: int = 5000, ..." (commit aa87d45), the length of
+# its positional-encoding table;
 # its create_lm (transformer_helpers.py) does not pass max_len.
 MURTY2023_LM_MAX_LEN = 5000
 
@@ -90,7 +92,7 @@ MURTY2023_LM_MAX_LEN = 5000
 # F of polynomial order r, written as r + offset. The paper prints "Theta(n^r)". Krotov &
 # Hopfield (2016) give, for F(x) = x^n in a network of N neurons, K^max = alpha_n N^(n-1)
 # (alpha_n a constant set by the tolerated error), n = 2 being the standard Hopfield network of
-# Table 1's first row, O(n). Demircigil et al. (2017), abstract: "In their version they consider
-# a polynomial interaction function and claim that this increases the storage capacity of the
-# model. We prove this claim".
+# Table 1's first row, O(n). Demircigil et al. (2017), abstract (paraphrased, not checked
+# verbatim offline): Krotov & Hopfield consider a polynomial interaction function and claim it
+# increases the storage capacity; Demircigil et al. prove the claim.
 TABLE1_KROTOV_EXPONENT_OFFSET = {"as printed (Table 1)": 0, "Krotov & Hopfield 2016": -1}

@@ -816,11 +816,12 @@ CATALOGUE: dict[str, Entry] = {
             kind="statement",
             chapter="06_cross_entropy",
             impact="none",
-            reason="A background fact about the cited model: MT-NLG 530B was trained on 560 "
-            "DGX A100 servers of 8 GPUs each, 4,480 GPUs, fewer than half of 10K. The point "
+            reason="A background fact about the cited model: MT-NLG 530B was trained on Selene, "
+            "a cluster of 560 DGX A100 servers of 8 GPUs each, 4,480 GPUs in all (the run may "
+            "have used fewer), fewer than half of 10K. The point "
             "made (models and their training grow large) stands.",
             corrected="Recent models (Smith et al., 2022) reach 530 billion parameters, trained "
-            "on hundreds of billions of tokens with thousands of GPUs (4,480 A100s).",
+            "on hundreds of billions of tokens with thousands of GPUs (a cluster of 4,480 A100s).",
             failure="corrected",
             changes="Nothing: the introduction's motivation does not depend on the count.",
         ),
@@ -1011,9 +1012,10 @@ CATALOGUE: dict[str, Entry] = {
             kind="statement",
             chapter="01_logsumexp",
             impact="none",
-            reason="A notation slip: with these weight shapes Q, K and V have one row per token, "
-            "so QK^T is T x T and V is T x d_v, and V softmax(QK^T) is undefined unless d_v = T "
-            "(and then is not attention). The paper uses attention only as the softmax-weighted "
+            reason="A notation slip: with tokens as rows QK^T is T x T and V is T x d_v, so V "
+            "softmax(QK^T) is undefined unless d_v = T (and then is not attention); with tokens "
+            "as columns QK^T is d_k x d_k and it fails again: the printed form mixes the two "
+            "conventions. The paper uses attention only as the softmax-weighted "
             "read-out of the values, which the standard order gives.",
             corrected="$\\text{Attention}(Q, K, V) = \\text{softmax}(QK^\\top/\\sqrt{d_k})\\,V$, "
             "the softmax taken over each row.",
@@ -1031,7 +1033,8 @@ CATALOGUE: dict[str, Entry] = {
             impact="none",
             reason="Replacing E by g on Omega changes the partition function by the factor 1 + "
             "(mass the other patterns' wells put on each ball) / (the ball's own mass). Disjoint "
-            "balls (Assumption 3) do not make that small: with small balls it approaches d. At "
+            "balls (Assumption 3) do not make that small: with small balls whose patterns are 2r "
+            "apart it approaches d. At "
             "Sec. 5's radius sqrt(n / 2 pi e) it falls exponentially in n, so the replacement is "
             "accurate where the paper uses it.",
             corrected="If the balls are also wide in the units of the metric, as at Sec. 5's "
@@ -1083,8 +1086,9 @@ CATALOGUE: dict[str, Entry] = {
             "ball at distance $\\Delta \\ge 2r$), "
             "so $Z_t \\approx d_t\\,m = (d/l)\\,m$ for an even split.",
             failure="corrected",
-            changes="log Z_t drops by log l; along Prop. 5's route d becomes d/l, so n ~ d^2/pi "
-            "becomes n ~ d^2/(pi l^2): a constant factor, no exponent changes.",
+            changes="log Z_t drops by log l. On the paper's route (refuted in eq-13 and prop-5) "
+            "n ~ d^2/pi becomes d^2/(pi l^2); on the corrected route n ~ 2 pi e log d becomes "
+            "2 pi e log(d/l): a constant factor or an additive shift, no exponent changes.",
             related=("eq-13", "prop-5"),
         ),
         Entry(
@@ -1098,14 +1102,11 @@ CATALOGUE: dict[str, Entry] = {
             kind="statement",
             chapter="07_model_data_balance",
             impact="none",
-            reason="Each printed number is its formula evaluated correctly, but with the word "
-            "embedding the groups fall about 50M short of the 355M of the model they describe; "
-            "nearly all of the shortfall is app-e-gpt2-ffn's d_FF = 3072 (counted there), the "
-            "rest the position embeddings and biases App. E leaves out.",
-            corrected="With $d_{\\text{FF}} = 4096$ and the position embeddings, biases and final "
-            "layer norm, GPT-2 medium's groups sum to its 355M parameters.",
-            failure="corrected",
-            changes="Nothing beyond app-e-gpt2-ffn.",
+            reason="Each printed number is its formula evaluated correctly. App. E does not claim "
+            "that the groups add up to the 355M of Sec. 6.1 (it says attention and feed-forward "
+            "layers account for most); the groups and the word embedding fall about 52M short "
+            "of it, nearly all of it app-e-gpt2-ffn's d_FF = 3072 (counted there), the rest the "
+            "position embeddings and biases App. E leaves out.",
             root_cause="gpt2-dff-3x-not-4x",
             related=("app-e-gpt2-ffn", "app-e-constant-a"),
         ),
@@ -1117,15 +1118,10 @@ CATALOGUE: dict[str, Entry] = {
             kind="statement",
             chapter="07_model_data_balance",
             impact="none",
-            reason="A terminology slip: GPT-2 is a decoder-only model whose blocks mask "
-            "self-attention causally ('the model is trained causally', App. E), whereas an "
-            "encoder block's self-attention sees later tokens. The blocks have no "
-            "cross-attention, so their parameter count is an encoder block's and App. E's counts "
-            "are unaffected.",
-            corrected="24 decoder-only (causally masked) transformer blocks with 1024 hidden "
-            "units and 16 self-attention heads.",
-            failure="corrected",
-            changes="Nothing.",
+            reason="Terminology: GPT-2's blocks are encoder-style self-attention blocks (no "
+            "cross-attention) with a causal mask, which App. E states two sentences earlier ('the "
+            "model is trained causally'); 'decoder-only' is the usual name. The parameter counts "
+            "are those of such blocks and are unaffected.",
         ),
         Entry(
             id="sec-6-2-t-max",
@@ -1151,10 +1147,12 @@ CATALOGUE: dict[str, Entry] = {
             kind="statement",
             chapter="10_openelm_scaling",
             impact="none",
-            reason="The two descriptions differ: a contiguous tail of a corpus kept in book "
-            "order is not a random selection. Its text comes from the last books, which the "
-            "training prefixes do not contain, so its mix of documents is far from the "
-            "training set's, unlike a random split's. Table 3 is defined by Sec. 6.3's own split.",
+            reason="The two descriptions differ: Sec. 3.1 invokes a random selection, Sec. 6.3 "
+            "uses a contiguous tail, which (books kept in order) shares no book with the "
+            "training data. On a corpus of many books the tail's kind of text may be close to "
+            "the training mix, but its documents are unseen, unlike a random split's. The "
+            "document-mix distance the chapter prints is near 1 for any tail of whole books by "
+            "construction: it illustrates the difference, it does not test it.",
             corrected="Sec. 6.3's validation set is the held-out tail of the corpus: text from "
             "books the training data do not contain, not a random selection from the training "
             "distribution.",
