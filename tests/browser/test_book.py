@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -134,8 +135,14 @@ def test_scorecard_links_to_checks(server, browser):
     for text, href in links:
         target, _, anchor = href.partition("#")
         browser.get(target)
-        assert anchor and browser.execute_script(
-            "return !!document.getElementById(arguments[0])", anchor), f"{text}: {href} broken"
+        found = False
+        for _ in range(50):  # a page can still be parsing when get() returns: up to 5 s
+            found = bool(anchor) and browser.execute_script(
+                "return !!document.getElementById(arguments[0])", anchor)
+            if found:
+                break
+            time.sleep(0.1)
+        assert found, f"{text}: {href} broken"
 
 
 @pytest.mark.browser
