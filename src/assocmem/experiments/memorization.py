@@ -1,23 +1,41 @@
 """Controlled memorization (beyond the paper): the smallest model that memorizes d well-separated
 random patterns, to test Proposition 5 (N = O(D^2)) in the regime its assumptions describe.
 
-A run trains an OpenELM-style model on ``<bos> pattern`` sequences until the step budget ends.
-It *memorizes* the set when (a) its loss over all patterns is within ``loss_margin`` of the
-floor log(d) / T of a model that knows the set (the first tokens must still identify which
-pattern it is), and (b) greedy decoding from every pattern's prefix reproduces the rest exactly.
+A run trains an OpenELM-style model on ``<bos> pattern`` sequences until the step budget ends
+(``cpu``) or, with a constant learning rate, until its loss over all patterns has not fallen by
+``min_delta`` for ``patience`` steps (``cpu-long``; ``steps`` is then the cap, and a run that
+reaches it is *censored*). It *memorizes* the set when (a) its loss over all patterns is within
+``loss_margin`` of the floor log(d) / T of a model that knows the set (the first tokens must
+still identify which pattern it is), and (b) greedy decoding from every pattern's prefix
+reproduces the rest exactly. Its loss *saturates* when its lowest loss over all patterns is
+within ``saturation_margin`` of that floor: no larger model can do better by more than that, so
+the smallest saturating model is the loss-minimizing N at this D.
+
+The score of a run's final model (its loss, recall and size) is kept beside the run
+(``score.json``) and archived with it, so that a chapter renders archived runs without weights.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
 
+from assocmem.training import archive
 from assocmem.training.generation import greedy_complete
 from assocmem.training.loop import TrainConfig, evaluate
-from assocmem.training.runs import cached_train, cached_train_many, load_run, read_metrics
+from assocmem.training.runs import (
+    archive_run,
+    cached_train,
+    cached_train_many,
+    load_run,
+    read_metrics,
+    run_record,
+)
 
 
 @dataclass(frozen=True)
@@ -35,12 +53,18 @@ class Preset:
     batch: int
     d_values: tuple[int, ...]  # numbers of patterns
     widths: tuple[int, ...]  # the ladder of model widths
+    decay: str = "cosine"  # the learning-rate schedule after warmup
+    patience: int = 0  # > 0: train until the loss has not fallen by min_delta for this long
+    min_delta: float = 0.0
+    eval_every: int = 0  # steps between evaluations over all patterns (0: at the end only)
+    seeds: tuple[int, ...] = (0,)  # the seeds the search of the command line runs
 
     def train_config(self, d: int, width: int, seed: int = 0) -> TrainConfig:
         """The training configuration for d patterns and a model of the given width."""
         batch = min(d, self.batch)
+        eval_every = self.eval_every or self.steps
         return TrainConfig(
-            name=f"mem-{self.name}-d{d}-w{width}", task="patterns",
+            name=f"mem-{self.name}-d{d}-w{width}-s{seed}", task="patterns",
             task_args=dict(d=d, length=self.length, vocab=self.vocab,
                            min_hamming=self.min_hamming, prefix=self.prefix),
             model="openelm",
@@ -48,8 +72,9 @@ class Preset:
                             qkv_multipliers=(1.0, 1.0), ffn_multipliers=(4.0, 4.0),
                             ffn_dim_divisor=8),
             dropout=0.0, steps=self.steps, batch_size=batch, micro_batch=batch, lr=self.lr,
-            warmup_steps=50, decay="cosine", min_lr_ratio=0.05, weight_decay=0.0,
-            eval_every=self.steps, eval_batches=math.ceil(d / batch), log_every=50,
+            warmup_steps=50, decay=self.decay, min_lr_ratio=0.05, weight_decay=0.0,
+            eval_every=eval_every, eval_batches=math.ceil(d / batch), log_every=50,
+            patience=self.patience, min_delta=self.min_delta,
             checkpoint_every=500, seed=seed)
 
     def runs(self, seed: int = 0, device: str = "cpu") -> dict[str, TrainConfig]:
@@ -65,6 +90,14 @@ PRESETS: dict[str, Preset] = {
     # T = 12 tokens over 16 symbols, pairwise Hamming distance >= 4, unique 6-token prefixes.
     "cpu": Preset("cpu", length=12, vocab=16, min_hamming=4, prefix=6, layers=2, steps=600,
                   lr=5e-3, batch=128, **_GRIDS),
+    # The same patterns, d over 2.1 decades, trained by criterion (constant learning rate, the
+    # loss over all patterns evaluated every 50 steps, stop when it has not fallen by 0.005
+    # nats/token for 500 steps, cap 8,000 steps), three seeds: hours of 2 cores, archived.
+    "cpu-long": Preset("cpu-long", length=12, vocab=16, min_hamming=4, prefix=6, layers=2,
+                       steps=8000, lr=5e-3, batch=128,
+                       d_values=(8, 16, 32, 64, 128, 256, 512, 1024),
+                       widths=(8, 12, 16, 24, 32, 48, 64, 96), decay="constant", patience=500,
+                       min_delta=0.005, eval_every=50, seeds=(0, 1, 2)),
     "paper": Preset("paper", length=64, vocab=256, min_hamming=16, prefix=16, layers=4,
                     steps=20_000, lr=1e-3, batch=512, **_GRIDS),
 }
@@ -74,44 +107,76 @@ PRESETS: dict[str, Preset] = {
 class Outcome:
     d: int
     width: int
+    seed: int
     n_params: int
-    final_loss: float
+    final_loss: float  # the final model's loss over all patterns
+    best_loss: float  # the lowest loss over all patterns during training
     floor: float
     recall: float
     memorized: bool
+    saturated: bool  # best_loss within the saturation margin of the floor
+    censored: bool  # stopped by the cap, not by its criterion
+    steps: int
+    archived: bool
 
 
-def run_and_score(d: int, width: int, preset: Preset, seed: int = 0,
-                  loss_margin: float = 0.1, progress: bool = False) -> Outcome:
-    """Train (or reuse) the run, then measure its loss over all patterns and exact recall."""
-    cfg = preset.train_config(d, width, seed)
-    out = cached_train(cfg, progress=progress)
+def score_model(out: Path) -> dict:
+    """The final model of the finished run in ``out``: its loss over all patterns, the share of
+    patterns that greedy decoding from their prefix completes exactly, and its size."""
     model, cfg, data = load_run(out)
     loss, _ = evaluate(model, data, cfg, torch.device("cpu"),
-                    torch.autocast("cuda", enabled=False))
+                       torch.autocast("cuda", enabled=False))
     prefix = cfg.task_args["prefix"]
     rows = [seq.tolist() for seq in data.train]
     completions = greedy_complete(model, [r[: prefix + 1] for r in rows],
                                   max_new=len(rows[0]) - prefix - 1)
     recall = float(np.mean([c == r[prefix + 1:] for c, r in zip(completions, rows,
                                                                strict=True)]))
-    floor = math.log(d) / cfg.task_args["length"]
-    n_params = sum(p.numel() for p in model.parameters())
+    return {"final_loss": loss, "recall": recall,
+            "n_params": sum(p.numel() for p in model.parameters())}
+
+
+def run_and_score(d: int, width: int, preset: Preset, seed: int = 0,
+                  loss_margin: float = 0.1, saturation_margin: float = 0.02,
+                  progress: bool = False) -> Outcome:
+    """Train (or reuse: the archive first) the run, then score its final model (once; the
+    score is kept beside the run as ``score.json``)."""
+    cfg = preset.train_config(d, width, seed)
+    out = cached_train(cfg, progress=progress)
     assert read_metrics(out), f"no metrics in {out}"
-    return Outcome(d, width, n_params, loss, floor, recall,
-                   loss <= floor + loss_margin and recall >= 0.99)
+    path = Path(out) / "score.json"
+    if not path.exists():
+        if archive.is_archived(out):
+            raise archive.CorruptRun(f"archived run {Path(out).name} has no score.json; "
+                                     f"re-create it with the command in its record.json")
+        path.write_text(json.dumps(score_model(out), indent=1))
+    score = json.loads(path.read_text())
+    record = run_record(out)
+    floor = math.log(d) / cfg.task_args["length"]
+    best = record.get("best_val", score["final_loss"])
+    return Outcome(d, width, seed, score["n_params"], score["final_loss"], best, floor,
+                   score["recall"],
+                   score["final_loss"] <= floor + loss_margin and score["recall"] >= 0.99,
+                   best <= floor + saturation_margin, bool(record.get("censored", False)),
+                   int(record.get("last_step", cfg.steps)), bool(record["archived"]))
+
+
+CRITERIA = ("memorized", "saturated")
 
 
 def smallest_memorizing(d: int, widths: list[int], start: int = 0, workers: int = 1,
-                        **kwargs):
+                        criterion: str = "memorized", **kwargs):
     """Walk up the width ladder from index ``start`` to the first model that memorizes d
-    patterns (and one step down, when the start memorizes, to confirm it is the smallest).
+    patterns (``criterion="saturated"``: whose loss saturates), and one step down, when the
+    start passes, to confirm it is the smallest.
     With ``workers`` > 1 each step trains the width it needs and the next one up side by side
     (the walk usually needs it; on two cores it costs no extra wall time), so the walk visits the
     same widths and returns the same answer in less time. Returns (index or None, outcomes
     tried)."""
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"argument 'workers' must be an integer >= 1; got {workers!r}")
+    if criterion not in CRITERIA:
+        raise ValueError(f"argument 'criterion' must be one of {CRITERIA}; got {criterion!r}")
     preset, seed = kwargs["preset"], kwargs.get("seed", 0)
 
     def ahead(*indices: int) -> None:
@@ -128,14 +193,45 @@ def smallest_memorizing(d: int, widths: list[int], start: int = 0, workers: int 
             ahead(i, i + 1)
         outcome = run_and_score(d, widths[i], **kwargs)
         tried.append(outcome)
-        if outcome.memorized:
+        if getattr(outcome, criterion):
             if i > 0 and i == start:  # make sure the one below fails
                 below = run_and_score(d, widths[i - 1], **kwargs)
                 tried.append(below)
-                if below.memorized:
+                if getattr(below, criterion):
                     i -= 1
                     start -= 1
                     continue
             return i, tried
         i += 1
     return None, tried
+
+
+def search(preset: Preset, seeds: tuple[int, ...] | None = None, workers: int = 1,
+           archive_runs: bool = False) -> dict:
+    """For every seed and d of the preset, the smallest memorizing and the smallest saturating
+    width (each walk starts from the previous d's answer); with ``archive_runs`` every run it
+    tried is archived (with its score) as it is scored. Returns {(criterion, seed, d): index or
+    None} and the outcomes tried."""
+    seeds = preset.seeds if seeds is None else seeds
+    widths, found, tried = list(preset.widths), {}, []
+    for seed in seeds:
+        for criterion in CRITERIA:
+            start = 0
+            for d in preset.d_values:
+                index, outcomes = smallest_memorizing(d, widths, start=start, workers=workers,
+                                                      criterion=criterion, preset=preset,
+                                                      seed=seed)
+                tried += outcomes
+                found[criterion, seed, d] = index
+                if archive_runs:
+                    for o in outcomes:
+                        cfg = preset.train_config(o.d, o.width, seed)
+                        if archive.find(cfg) is None:
+                            command = (f"python -m assocmem.training --experiment memorization "
+                                       f"--preset {preset.name} --run-name d{o.d}-w{o.width} "
+                                       f"--seed {seed} --out runs/{cfg.name}-{cfg.key()}")
+                            print(f"archived {archive_run(cfg, command)}", flush=True)
+                if index is None:
+                    break
+                start = index
+    return {"found": found, "tried": tried}

@@ -6,6 +6,8 @@
     torchrun --nproc_per_node 2 -m assocmem.training ... (DistributedDataParallel)
     python -m assocmem.training --experiment openelm_scaling --preset cpu-long --all \
         --workers 2 --archive     (every run of the preset, each archived as it finishes)
+    python -m assocmem.training --experiment memorization --preset cpu-long --all \
+        --workers 2 --archive     (chapter 12's ladder searches, every seed of the preset)
 
 The presets are the experiments' own (``assocmem.experiments.<experiment>.PRESETS``), the same
 registry the notebooks validate their ``preset`` parameter against.
@@ -69,6 +71,13 @@ def main(argv=None) -> None:
         parser.error(str(error))
     if args.list:
         print("\n".join(runs))
+        return
+    if args.all and args.experiment == "memorization":  # the ladder searches, not a grid
+        from assocmem.experiments.memorization import search
+
+        if args.workers < 1:
+            parser.error(f"argument --workers: must be >= 1; got {args.workers}")
+        search(preset, workers=args.workers, archive_runs=args.archive)
         return
     if args.all:
         train_all(args, runs if not hasattr(preset, "all_runs") else

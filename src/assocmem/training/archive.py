@@ -9,7 +9,9 @@ count of a live run's metrics are left out to keep the archive small); ``val_row
 per-sequence validation losses at the run's minimum when it kept them; and ``record.json``: how
 the run stopped (``censored`` when it reached its cap before its criterion), its provenance
 (device, torch and CUDA versions, commit, date, wall time, tokens/s), digests of the files, and
-the command that re-creates it. No weights: no chapter reads an archived run's model.
+the command that re-creates it; and ``score.json`` where the experiment scored the run's final
+model when it finished (chapter 12's loss over all patterns and exact recall). No weights: no
+chapter reads an archived run's model.
 """
 
 from __future__ import annotations
@@ -85,6 +87,10 @@ def write(run_dir: Path, rows: list[dict], record: dict, command: str,
                                 tokens=arrays["tokens"].astype(np.int32))
         (tmp / "val_rows.npz").write_bytes(buffer.getvalue())
         kept["val_rows_sha256"] = _digest(buffer.getvalue())
+    if (run_dir / "score.json").exists():
+        score = (run_dir / "score.json").read_bytes()
+        (tmp / "score.json").write_bytes(score)
+        kept["score_sha256"] = _digest(score)
     (tmp / "record.json").write_text(json.dumps(kept, indent=1))
     shutil.rmtree(out, ignore_errors=True)
     tmp.replace(out)
@@ -113,6 +119,9 @@ def read(out_dir: Path) -> list[dict]:
     if "val_rows_sha256" in record and record["val_rows_sha256"] != _digest(
             (out_dir / "val_rows.npz").read_bytes()):
         fail("val_rows.npz does not match the digest in its record")
+    if "score_sha256" in record and record["score_sha256"] != _digest(
+            (out_dir / "score.json").read_bytes()):
+        fail("score.json does not match the digest in its record")
     rows = [json.loads(line) for line in gzip.decompress(data).decode().splitlines()]
     if [r["step"] for r in rows] != logged_steps(cfg, record.get("last_step")):
         fail("its logged steps are not those its configuration and record give")

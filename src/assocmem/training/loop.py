@@ -6,9 +6,10 @@ resume exactly (model, optimizer, scheduler, every RNG state, the data position)
 and optional ``torch.compile`` on CUDA, and DistributedDataParallel under ``torchrun``.
 
 A run trains for ``steps`` optimizer steps, or, with ``patience`` > 0, until its validation
-minimum is followed by ``patience`` steps without a lower validation loss, with ``steps`` as the
-cap: a run that reaches the cap first is *censored* (its minimum is not known to be one). With
-``eval_batches = 0`` validation covers the whole held-out set, the same tokens for every run, and
+minimum is followed by ``patience`` steps without a lower validation loss (lower by more than
+``min_delta``, when it is set), with ``steps`` as the cap: a run that reaches the cap first is
+*censored* (its minimum is not known to be one). With ``eval_batches = 0`` validation covers the
+whole held-out set, the same tokens for every run, and
 the per-sequence losses at the minimum are kept (``val_rows.npz``) so that the evaluation's own
 noise can be measured.
 
@@ -69,6 +70,7 @@ class TrainConfig:
     eval_every: int = 100
     eval_batches: int = 4  # 0: the whole held-out set
     patience: int = 0  # > 0: stop once the validation minimum is this many steps old
+    min_delta: float = 0.0  # with patience: a new minimum resets it only if this much lower
     log_every: int = 10
     checkpoint_every: int = 100
     seed: int = 0
@@ -88,6 +90,9 @@ class TrainConfig:
         if self.batch_size % self.micro_batch:
             raise ValueError(f"config 'micro_batch' ({self.micro_batch}) must divide "
                              f"batch_size ({self.batch_size})")
+        if isinstance(self.min_delta, bool) or not isinstance(self.min_delta, (int, float)) \
+                or not self.min_delta >= 0:
+            raise ValueError(f"config 'min_delta' must be a number >= 0; got {self.min_delta!r}")
         if self.decay not in ("cosine", "linear", "constant"):
             raise ValueError(f"config 'decay' must be cosine, linear or constant; "
                              f"got {self.decay!r}")
@@ -107,6 +112,8 @@ class TrainConfig:
             fields.pop(cosmetic)
         if not fields["patience"]:  # added later: absent keeps the keys of earlier runs
             fields.pop("patience")
+        if not fields["min_delta"]:
+            fields.pop("min_delta")
         if "fingerprint" in fields["task_args"]:  # text is named by its content, not its path
             fields["task_args"] = {k: v for k, v in fields["task_args"].items() if k != "corpus"}
         return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:12]
@@ -290,6 +297,7 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = True, progress: bool =
     out_dir.mkdir(parents=True, exist_ok=True)
     ckpt_path, metrics_path = out_dir / "checkpoint.pt", out_dir / "metrics.jsonl"
     start, best, wall = 0, {"step": 0, "val": math.inf, "rows": None}, 0.0
+    anchor = {"step": 0, "val": math.inf}  # the minimum patience counts from (min_delta)
     if resume and ckpt_path.exists():
         state = torch.load(ckpt_path, map_location=device, weights_only=True)
         if state["config_key"] != cfg.key():
@@ -300,6 +308,7 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = True, progress: bool =
         _restore_rng(state["rng"], generator)
         start = state["step"]
         best, wall = state.get("best", best), state.get("wall_s", 0.0)
+        anchor = state.get("anchor", {"step": best["step"], "val": best["val"]})
     elif rank == 0:
         metrics_path.unlink(missing_ok=True)
     if rank == 0:  # drop rows logged after the checkpoint we resume from
@@ -325,7 +334,7 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = True, progress: bool =
     bar = tqdm(range(start, cfg.steps), initial=start, total=cfg.steps, desc=cfg.name,
                disable=not progress or rank != 0, file=sys.stderr, mininterval=5)
     clock, trained, done = time.perf_counter(), 0, start
-    stopped = bool(cfg.patience) and start > 0 and start - best["step"] >= cfg.patience
+    stopped = bool(cfg.patience) and start > 0 and start - anchor["step"] >= cfg.patience
     for step in ([] if stopped else bar):
         model.train()
         inputs, targets = data.train_batch(cfg.batch_size, generator)
@@ -359,7 +368,9 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = True, progress: bool =
             row["val_loss"], rows = evaluate(model, data, cfg, device, autocast)
             if row["val_loss"] < best["val"]:
                 best = {"step": done, "val": row["val_loss"], "rows": rows}
-            stopped = bool(cfg.patience) and done - best["step"] >= cfg.patience
+            if row["val_loss"] < anchor["val"] - cfg.min_delta:
+                anchor = {"step": done, "val": row["val_loss"]}
+            stopped = bool(cfg.patience) and done - anchor["step"] >= cfg.patience
         if rank == 0 and (done % cfg.log_every == 0 or "val_loss" in row):
             with open(metrics_path, "a") as handle:
                 handle.write(json.dumps(row) + "\n")
@@ -368,6 +379,7 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = True, progress: bool =
             _save_atomic({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
                           "scheduler": scheduler.state_dict(), "rng": _rng_state(generator),
                           "step": done, "config_key": cfg.key(), "best": best,
+                          "anchor": anchor,
                           "wall_s": wall + time.perf_counter() - clock}, ckpt_path)
         if stopped:
             break
