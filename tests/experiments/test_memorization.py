@@ -47,7 +47,8 @@ def test_the_walk_trained_side_by_side_visits_the_same_widths(monkeypatch, start
     widths = [8, 12, 16, 24, 32]
     ahead = []
     monkeypatch.setattr(mem, "run_and_score", lambda d, w, **k: mem.Outcome(
-        d, w, w * 100, 0.0, 0.0, 1.0, widths.index(w) >= threshold))
+        d, w, 0, w * 100, 0.0, 0.0, 0.0, 1.0, widths.index(w) >= threshold,
+        widths.index(w) >= threshold, False, 600, False))
     monkeypatch.setattr(mem, "cached_train_many", lambda cfgs, **k: ahead.append(
         [c.model_args["model_dim"] for c in cfgs]))
     alone = mem.smallest_memorizing(16, widths, start=start, preset=PRESETS["cpu"])

@@ -14,7 +14,7 @@ from assocmem.experiments import EXPERIMENTS, presets
 CORPUS = {"corpus": "/x", "fingerprint": "abc"}
 KEYS = {"qf-cpu-6": "31a82bd1f58a", "qf-cpu-10": "a00b9035bff0",
         "elm-cpu-model3-D128000-s0": "5c94e37e53c5",
-        "elm-paper-model1-D167060000-s0": "8bf139a5b3b5", "mem-cpu-d8-w8": "daef517cb5b9"}
+        "elm-paper-model1-D167060000-s0": "8bf139a5b3b5", "mem-cpu-d8-w8-s0": "daef517cb5b9"}
 
 
 @pytest.mark.parametrize("experiment", EXPERIMENTS)
