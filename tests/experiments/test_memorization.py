@@ -61,3 +61,32 @@ def test_the_walk_trained_side_by_side_visits_the_same_widths(monkeypatch, start
     assert all(len(pair) <= 2 for pair in ahead)
     with pytest.raises(ValueError, match="'workers'"):
         mem.smallest_memorizing(16, widths, preset=PRESETS["cpu"], workers=0)
+
+
+def test_the_search_archives_each_run_with_its_score_and_reads_it_back(tmp_path, monkeypatch):
+    import dataclasses
+    import json
+    import shutil
+
+    from assocmem.experiments.memorization import search
+    from assocmem.training.archive import CorruptRun
+
+    monkeypatch.setenv("ASSOCMEM_RUNS_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("ASSOCMEM_RUN_ARCHIVE", str(tmp_path / "archive"))
+    small = dataclasses.replace(PRESETS["cpu-long"], d_values=(4, 8), widths=(8, 12),
+                                steps=100, patience=50, seeds=(0,))
+    first = search(small, archive_runs=True)
+    assert {key[0] for key in first["found"]} == {"memorized", "saturated"}
+    kept = sorted((tmp_path / "archive").iterdir())
+    assert kept and all((k / "score.json").exists() for k in kept)
+    for o in first["tried"]:  # a run stopped by its cap is censored, by its criterion not
+        assert o.censored == (o.steps == small.steps) and o.best_loss <= o.final_loss + 1e-9
+    shutil.rmtree(tmp_path / "cache")  # from the archive alone: nothing retrained, same answers
+    again = search(small)
+    assert again["found"] == first["found"] and all(o.archived for o in again["tried"])
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").glob("*/*.pt"))
+    assert [o.recall for o in again["tried"]] == [o.recall for o in first["tried"]]
+    score = kept[0] / "score.json"  # a tampered score is an error naming the run
+    score.write_text(json.dumps({**json.loads(score.read_text()), "recall": 1.0}))
+    with pytest.raises(CorruptRun, match="score.json"):
+        search(small)

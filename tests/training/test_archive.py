@@ -202,3 +202,19 @@ def test_train_all_continues_its_censored_runs_to_the_presets_larger_cap(tmp_pat
     assert record["extends"]["key"] == censored.key()
     assert "--run-name c --steps 16 --out runs/" in record["command"]
     assert archive.find(extension(stopping, 60)) is None  # stopped by patience: not extended
+
+
+def test_min_delta_stops_a_run_whose_minimum_moves_by_less(tmp_path):
+    # any later minimum is smaller than the first evaluation's loss by less than 10 nats:
+    # patience counts from step 2 although the lowest loss may come later
+    cfg = tiny(steps=40, eval_every=2, patience=4, min_delta=10.0, eval_batches=0)
+    record = run_record(cached_train(cfg, tmp_path, progress=False))
+    assert record["stopped"] == "patience" and record["last_step"] == 6
+    val = {r["step"]: r["val_loss"] for r in read_metrics(run_dir(cfg, tmp_path))
+           if "val_loss" in r}
+    assert record["best_val"] == min(val.values())  # the reported minimum is the true one
+    assert tiny().key() == tiny(min_delta=0.0).key() != tiny(min_delta=0.01).key()
+    with pytest.raises(ValueError, match="'min_delta' must be a number >= 0"):
+        tiny(min_delta=-0.1)
+    with pytest.raises(ValueError, match="'min_delta'"):
+        tiny(min_delta=float("nan"))
