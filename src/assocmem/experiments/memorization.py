@@ -90,13 +90,15 @@ PRESETS: dict[str, Preset] = {
     # T = 12 tokens over 16 symbols, pairwise Hamming distance >= 4, unique 6-token prefixes.
     "cpu": Preset("cpu", length=12, vocab=16, min_hamming=4, prefix=6, layers=2, steps=600,
                   lr=5e-3, batch=128, **_GRIDS),
-    # The same patterns, d over 2.1 decades, trained by criterion (constant learning rate, the
-    # loss over all patterns evaluated every 50 steps, stop when it has not fallen by 0.005
-    # nats/token for 500 steps, cap 8,000 steps), three seeds: hours of 2 cores, archived.
+    # The same patterns, d over 2.4 decades, widths 4-128, trained by criterion (constant
+    # learning rate, the loss over all patterns evaluated every 50 steps, stop when it has not
+    # fallen by 0.005 nats/token for 500 steps, cap 8,000 steps), three seeds: hours of 2
+    # cores, archived.
     "cpu-long": Preset("cpu-long", length=12, vocab=16, min_hamming=4, prefix=6, layers=2,
                        steps=8000, lr=5e-3, batch=128,
-                       d_values=(8, 16, 32, 64, 128, 256, 512, 1024),
-                       widths=(8, 12, 16, 24, 32, 48, 64, 96), decay="constant", patience=500,
+                       d_values=(8, 16, 32, 64, 128, 256, 512, 1024, 2048),
+                       widths=(4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128), decay="constant",
+                       patience=500,
                        min_delta=0.005, eval_every=50, seeds=(0, 1, 2)),
     "paper": Preset("paper", length=64, vocab=256, min_hamming=16, prefix=16, layers=4,
                     steps=20_000, lr=1e-3, batch=512, **_GRIDS),
@@ -136,13 +138,25 @@ def score_model(out: Path) -> dict:
             "n_params": sum(p.numel() for p in model.parameters())}
 
 
+class NotArchived(LookupError):
+    """A walk read from the archive only (``archived_only``) needs a run the archive lacks."""
+
+
 def run_and_score(d: int, width: int, preset: Preset, seed: int = 0,
                   loss_margin: float = 0.1, saturation_margin: float = 0.02,
-                  progress: bool = False) -> Outcome:
+                  progress: bool = False, archived_only: bool = False) -> Outcome:
     """Train (or reuse: the archive first) the run, then score its final model (once; the
-    score is kept beside the run as ``score.json``)."""
+    score is kept beside the run as ``score.json``). With ``archived_only``, never train: a run
+    the archive lacks raises :class:`NotArchived`."""
     cfg = preset.train_config(d, width, seed)
-    out = cached_train(cfg, progress=progress)
+    if archived_only:
+        out = archive.find(cfg)
+        if out is None:
+            raise NotArchived(f"run {cfg.name} (key {cfg.key()}) is not in the archive "
+                              f"{archive.archive_root()}")
+        archive.read(out)
+    else:
+        out = cached_train(cfg, progress=progress)
     assert read_metrics(out), f"no metrics in {out}"
     path = Path(out) / "score.json"
     if not path.exists():
@@ -180,7 +194,7 @@ def smallest_memorizing(d: int, widths: list[int], start: int = 0, workers: int 
     preset, seed = kwargs["preset"], kwargs.get("seed", 0)
 
     def ahead(*indices: int) -> None:
-        if workers > 1:
+        if workers > 1 and not kwargs.get("archived_only"):
             cached_train_many([preset.train_config(d, widths[j], seed) for j in indices
                                if 0 <= j < len(widths)], workers=workers, desc=f"d = {d}")
 
@@ -207,20 +221,30 @@ def smallest_memorizing(d: int, widths: list[int], start: int = 0, workers: int 
 
 
 def search(preset: Preset, seeds: tuple[int, ...] | None = None, workers: int = 1,
-           archive_runs: bool = False) -> dict:
+           archive_runs: bool = False, archived_only: bool = False) -> dict:
     """For every seed and d of the preset, the smallest memorizing and the smallest saturating
     width (each walk starts from the previous d's answer); with ``archive_runs`` every run it
-    tried is archived (with its score) as it is scored. Returns {(criterion, seed, d): index or
-    None} and the outcomes tried."""
+    tried is archived (with its score) as it is scored. With ``archived_only`` nothing trains:
+    the walks are replayed on the archive, and a walk that needs a run the archive lacks stops
+    there (``missing`` names where). Returns ``found`` {(criterion, seed, d): index or None},
+    ``walks`` {(criterion, seed, d): the outcomes that walk tried}, every outcome ``tried``, and
+    ``missing`` [(criterion, seed, d)]."""
+    if archive_runs and archived_only:
+        raise ValueError("arguments 'archive_runs' and 'archived_only' exclude each other")
     seeds = preset.seeds if seeds is None else seeds
-    widths, found, tried = list(preset.widths), {}, []
+    widths, found, walks, tried, missing = list(preset.widths), {}, {}, [], []
     for seed in seeds:
         for criterion in CRITERIA:
             start = 0
             for d in preset.d_values:
-                index, outcomes = smallest_memorizing(d, widths, start=start, workers=workers,
-                                                      criterion=criterion, preset=preset,
-                                                      seed=seed)
+                try:
+                    index, outcomes = smallest_memorizing(
+                        d, widths, start=start, workers=workers, criterion=criterion,
+                        preset=preset, seed=seed, archived_only=archived_only)
+                except NotArchived:
+                    missing.append((criterion, seed, d))
+                    break
+                walks[criterion, seed, d] = outcomes
                 tried += outcomes
                 found[criterion, seed, d] = index
                 if archive_runs:
@@ -234,4 +258,43 @@ def search(preset: Preset, seeds: tuple[int, ...] | None = None, workers: int = 
                 if index is None:
                     break
                 start = index
-    return {"found": found, "tried": tried}
+    return {"found": found, "walks": walks, "tried": tried, "missing": missing}
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """Where one walk (a criterion, a seed, a d) puts the threshold: between the size of the
+    largest width that fails (``n_below``; 0 when the smallest width of the ladder passes) and
+    the size of the smallest width that passes (``n_star``)."""
+
+    criterion: str
+    seed: int
+    d: int
+    n_star: int
+    n_below: int
+    below_censored: bool  # the failing width below stopped at the cap, not by its criterion
+
+    @property
+    def bracketed(self) -> bool:
+        """Measured at both ends: the ladder's smallest width fails, and the width below
+        failed by its criterion, not by the cap (else it might pass if trained longer, and
+        ``n_star`` would only be an upper bound)."""
+        return self.n_below > 0 and not self.below_censored
+
+
+def thresholds(result: dict, widths: tuple[int, ...]) -> list[Threshold]:
+    """The threshold of every walk of a :func:`search` that found one."""
+    rows = []
+    for (criterion, seed, d), index in result["found"].items():
+        if index is None:
+            continue
+        by_width = {o.width: o for o in result["walks"][criterion, seed, d]}
+        star = by_width[widths[index]]
+        below = by_width.get(widths[index - 1]) if index > 0 else None
+        if index > 0 and below is None:
+            raise ValueError(f"walk ({criterion}, seed {seed}, d = {d}): the width below "
+                             f"{widths[index]} was not tried")
+        rows.append(Threshold(criterion, seed, d, star.n_params,
+                              below.n_params if below else 0,
+                              bool(below.censored) if below else False))
+    return rows
