@@ -1,6 +1,7 @@
 """Every number the book quotes rather than computes: the paper's printed values (Table 3,
 Appendix F.1's configurations, Eq. 1's constants, Section 6.3's sizes and threshold) and the
-published fits the paper's quotation is compared with.
+published fits the paper's quotation is compared with, and the text of a cited theorem whose
+citation a chapter checks (Ramsauer et al.'s Theorem 4).
 
 Nothing here is a result of the book. Chapters compare these quotations with what the code
 computes; a quoted number has exactly this one home, so it is never mistaken for a computed one.
@@ -92,7 +93,25 @@ MURTY2023_LM_MAX_LEN = 5000
 # F of polynomial order r, written as r + offset. The paper prints "Theta(n^r)". Krotov &
 # Hopfield (2016) give, for F(x) = x^n in a network of N neurons, K^max = alpha_n N^(n-1)
 # (alpha_n a constant set by the tolerated error), n = 2 being the standard Hopfield network of
-# Table 1's first row, O(n). Demircigil et al. (2017), abstract (paraphrased, not checked
-# verbatim offline): Krotov & Hopfield consider a polynomial interaction function and claim it
-# increases the storage capacity; Demircigil et al. prove the claim.
+# Table 1's first row, O(n); for recall of every pattern with no errors, K^max ~ N^(n-1) /
+# (2 (2n - 3)!! ln N) (not checked verbatim offline). Demircigil et al. (2017), abstract
+# (paraphrased, not checked verbatim offline): Krotov & Hopfield consider a polynomial
+# interaction function and claim it increases the storage capacity; Demircigil et al. prove
+# the claim.
 TABLE1_KROTOV_EXPONENT_OFFSET = {"as printed (Table 1)": 0, "Krotov & Hopfield 2016": -1}
+
+# ---- Sec. 4 cites "Theorem 4 in (Ramsauer et al., 2020)" for a layer's density. Ramsauer et al.,
+# "Hopfield Networks is All You Need", ICLR 2021 (arXiv 2008.02217v3), Sec. 2, Theorem 4 with
+# its Eqs. (6)-(7), in plain text (xi the query, x_i the i-th of N patterns, x_i* the fixed point
+# near it, Delta_i its separation, M the largest pattern norm, beta the inverse temperature),
+# compared with two stored copies of that text (not with the PDF itself).
+RAMSAUER2020_THEOREM_4 = (
+    "With query xi, after one update the distance of the new point f(xi) to the fixed point "
+    "x_i* is exponentially small in the separation Delta_i. The precise bounds using the "
+    "Jacobian J = df(xi)/dxi and its value J^m in the mean value theorem are: "
+    "||f(xi) - x_i*|| <= ||J^m||_2 ||xi - x_i*||, "
+    "||J^m||_2 <= 2 beta N M^2 (N - 1) exp(-beta (Delta_i - 2 max{||xi - x_i||, "
+    "||x_i* - x_i||} M)). "
+    "For given epsilon and sufficient large Delta_i, we have ||f(xi) - x_i*|| < epsilon, that "
+    "is, retrieval with one update."
+)

@@ -102,17 +102,35 @@ def test_trained_tokenizer_never_sees_the_validation_tail(books):
     assert len(tok.decode(ids[:n_train].tolist())) >= int(len(whole) * text.TOKENIZER_FRACTION)
 
 
-def test_a_tail_split_draws_on_other_documents_than_a_random_split():
+def test_jensen_shannon_is_zero_for_equal_and_one_bit_for_disjoint_distributions():
+    assert text.jensen_shannon([1, 2, 3], [2, 4, 6]) == pytest.approx(0.0, abs=1e-15)
+    assert text.jensen_shannon([5, 0, 0], [0, 2, 7]) == pytest.approx(1.0)
+    assert 0 < text.jensen_shannon([3, 1], [1, 3]) < 1
+    with pytest.raises(ValueError, match="all zero"):
+        text.jensen_shannon([0, 0], [1, 1])
+
+
+def test_word_ids_number_words_by_first_appearance():
+    ids = text.word_ids(["The cat, the DOG's bone.", "A cat!"])
+    assert ids.tolist() == [0, 1, 0, 2, 3, 4, 1]
+
+
+def test_a_tail_that_differs_falls_outside_the_random_splits_and_one_that_does_not_within():
     rng = np.random.default_rng(0)
-    many = rng.integers(2_000, 20_000, size=300)  # many documents in order, as SPGC
-    shift = text.validation_document_shift(many, chunk=256, n_random=5, rng=rng)
-    assert shift["tail"] > 0.95 and shift["random"].max() < 0.3
-    few = [50_000] * 4  # the tail cuts into the last document only
-    shift = text.validation_document_shift(few, chunk=256, n_random=5, rng=rng)
-    assert shift["tail"] > 0.7 > shift["random"].max()
-    one = text.validation_document_shift([100_000], chunk=256, n_random=3, rng=rng)
-    assert one["tail"] == 0.0 and np.all(one["random"] == 0.0)  # one document: nothing to shift
-    with pytest.raises(ValueError, match="doc_lengths"):
-        text.validation_document_shift([10, 0])
+    vocab = 2_000
+    common = rng.dirichlet(np.full(vocab, 0.3))
+    total = 400_000
+    same = rng.choice(vocab, size=total, p=common)  # one distribution throughout
+    shift = text.validation_unigram_shift(same, chunk=256, n_random=20, rng=rng)
+    assert shift["random"].min() <= shift["tail"] <= shift["random"].max()
+    # the last 5% drawn from another distribution over the same words: the tail fails
+    other = rng.dirichlet(np.full(vocab, 0.3))
+    n_val = int(np.ceil(total * text.VAL_FRACTION))
+    shifted = np.concatenate([same[:total - n_val], rng.choice(vocab, size=n_val, p=other)])
+    shift = text.validation_unigram_shift(shifted, chunk=256, n_random=20, rng=rng)
+    assert shift["tail"] > 2 * shift["random"].max()
+    assert shift["val_tokens"] == n_val and shift["chunks"] == round(n_val / 256)
+    with pytest.raises(ValueError, match="non-negative integer ids"):
+        text.validation_unigram_shift(np.array([0.5, 1.0]))
     with pytest.raises(ValueError, match="two chunks"):
-        text.validation_document_shift([100], chunk=1024)
+        text.validation_unigram_shift(np.arange(100), chunk=1024)

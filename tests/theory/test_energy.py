@@ -172,3 +172,41 @@ def test_local_minima_1d_finds_interior_minima_only():
     assert len(local_minima_1d(grid, grid)) == 0  # monotone: none
     with pytest.raises(ValueError, match="points"):
         local_minima_1d(grid[::-1], grid)
+
+
+def test_mchn_separation_and_offset_update():
+    from assocmem.theory.energy import mchn_separation, mchn_update_offset
+
+    patterns = np.array([[2.0, 0.0], [0.0, 2.0], [-1.0, 1.0]])
+    # Delta_0 = 4 - max(0, -2) = 4; Delta_1 = 4 - max(0, 2) = 2; Delta_2 = 2 - max(-2, 2) = 0
+    assert np.allclose(mchn_separation(patterns), [4.0, 2.0, 0.0])
+    x = np.array([0.3, -0.2])
+    p = scipy.special.softmax(0.7 * patterns @ x)
+    direct = p @ patterns - patterns[1]
+    assert np.allclose(mchn_update_offset(x, patterns, 1, beta=0.7), direct, atol=1e-14)
+    # an exponentially small offset keeps its relative precision: scores (100, 0, -50) give
+    # softmax_0 = 1.0 in floating point, so p @ X - x_0 loses the first coordinate's offset
+    far = 5 * patterns
+    assert (scipy.special.softmax(far @ far[0]) @ far - far[0])[0] == 0
+    expected = np.exp(-100.0) * (far[1] - far[0]) + np.exp(-150.0) * (far[2] - far[0])
+    assert np.allclose(mchn_update_offset(far[0], far, 0), expected, rtol=1e-12, atol=0)
+
+
+def test_theorem_4_bound_holds_and_the_error_falls_with_the_separation():
+    from assocmem.theory.energy import mchn_fixed_point_offset, mchn_one_step_error
+
+    rng = np.random.default_rng(5)
+    unit = rng.normal(size=(8, 16))
+    unit /= np.linalg.norm(unit, axis=1, keepdims=True)
+    direction = rng.normal(size=16)
+    direction /= np.linalg.norm(direction)
+    rows = []
+    for scale in (4.0, 5.0, 6.0, 8.0):
+        patterns = scale * unit
+        fixed, _ = mchn_fixed_point_offset(patterns, 0)
+        moved = patterns[0] + fixed
+        assert np.allclose(moved, scipy.special.softmax(patterns @ moved) @ patterns, atol=1e-12)
+        rows.append(mchn_one_step_error(patterns[0] + 0.05 * scale * direction, patterns, 0))
+    assert all(r["distance"] <= r["bound"] for r in rows)
+    assert all(a["distance"] > b["distance"] for a, b in zip(rows, rows[1:], strict=False))
+    assert all(a["delta"] < b["delta"] for a, b in zip(rows, rows[1:], strict=False))

@@ -1037,12 +1037,13 @@ CATALOGUE: dict[str, Entry] = {
             "apart it approaches d. At "
             "Sec. 5's radius sqrt(n / 2 pi e) it falls exponentially in n, so the replacement is "
             "accurate where the paper uses it.",
-            corrected="If the balls are also wide in the units of the metric, as at Sec. 5's "
-            "radius $r_c = \\sqrt{n/(2\\pi e)}$ with $n$ in the hundreds or more, then "
+            corrected="For $d \\ll m/m_{\\mathrm{off}}(2r)$ ($m$: one ball's mass, "
+            "$m_{\\mathrm{off}}(2r)$: the mass a pattern's well puts on a ball $2r$ away), "
             "$\\log(Z_E/Z_g) \\le \\log(1 + (d-1)\\,m_{\\mathrm{off}}(2r)/m)$ is negligible and "
-            "$p \\propto e^{-g}$ on $\\Omega$ to that accuracy ($m$: one ball's mass, "
-            "$m_{\\mathrm{off}}(2r)$: the mass a pattern's well puts on a ball $2r$ away); in low "
-            "dimension it is not.",
+            "$p \\propto e^{-g}$ on $\\Omega$ to that accuracy. At Sec. 5's radius $r_c = "
+            "\\sqrt{n/(2\\pi e)}$, $m/m_{\\mathrm{off}}(2r_c)$ grows exponentially in $n$, so "
+            "the condition holds for any realistic $d$ once $n$ is in the hundreds; in low "
+            "dimension, or for balls narrow in the units of the metric, it does not.",
             failure="corrected",
             changes="Nothing for Sec. 5, which works at r_c in high dimension; Eq. 5 needs that "
             "scale, not Assumption 3 alone.",
@@ -1056,16 +1057,27 @@ CATALOGUE: dict[str, Entry] = {
             "(Ramsauer et al., 2020), in each transformer layer, the probability density of the "
             "transformer layer, corresponding to the retrieval, is $p(x) = "
             "\\frac{1}{Z}\\exp(-E(x)|_{\\Omega})$.",
-            kind="not checkable",
+            kind="statement",
             chapter="03_energy_bounds",
             impact="none",
-            reason="Ramsauer et al.'s Theorem 4 is about retrieval: 'With query xi, after one "
-            "update the distance of the new point f(xi) to the fixed point x_i* is exponentially "
-            "small in the separation Delta_i'. It states no probability density; the Boltzmann "
-            "density exp(-E)/Z on Omega is this paper's modelling choice (Sec. 2's energy-based "
-            "models), which no computation can confirm.",
-            changes="The densities of Eqs. 5 and 9 are assumptions of the paper, not consequences "
-            "of the cited theorem.",
+            reason="A citation that does not say what it is cited for. Ramsauer et al.'s Theorem "
+            "4 is about retrieval: one update from a query near a well-separated pattern lands "
+            "at a distance from the fixed point x_i* that is exponentially small in the "
+            "separation Delta_i. It states no probability density. The Boltzmann form "
+            "exp(-E)/Z on Omega is the paper's modelling assumption (Sec. 2's energy-based "
+            "models), which the theorem motivates only in that retrieval lands near the nearest "
+            "pattern.",
+            corrected="In each layer the density $p(x) = \\frac{1}{Z}\\exp(-E(x)|_{\\Omega})$ "
+            "is assumed, as Sec. 2's energy-based model $p_\\theta(x) = "
+            "\\exp(-E_\\theta(x))/Z_\\theta$; Theorem 4 of Ramsauer et al. supports it only "
+            "in that one update from near a well-separated pattern lands exponentially close (in "
+            "the separation $\\Delta_i$) to the fixed point beside that pattern, so retrieval "
+            "lands near the nearest pattern.",
+            failure="corrected",
+            changes="Nothing: the densities of Eqs. 5 and 9 are assumptions of the paper, not "
+            "consequences of the cited theorem, and no later step uses more than the "
+            "assumption.",
+            related=("eq-5-replacement",),
         ),
         Entry(
             id="eq-12-sum-over-all-patterns",
@@ -1147,17 +1159,22 @@ CATALOGUE: dict[str, Entry] = {
             chapter="10_openelm_scaling",
             impact="none",
             reason="The two descriptions differ: Sec. 3.1 invokes a random selection, Sec. 6.3 "
-            "uses a contiguous tail, which (books kept in order) shares no book with the "
-            "training data. On a corpus of many books the tail's kind of text may be close to "
-            "the training mix, but its documents are unseen, unlike a random split's. The "
-            "document-mix distance the chapter prints is near 1 for any tail of whole books by "
-            "construction: it illustrates the difference, it does not test it.",
-            corrected="Sec. 6.3's validation set is the held-out tail of the corpus: text from "
-            "books the training data do not contain, not a random selection from the training "
-            "distribution.",
+            "uses a contiguous tail, which (books kept in order) holds out the corpus's last "
+            "books, or the end of its last book. Whether the tail still preserves the "
+            "distribution is measured: the Jensen-Shannon divergence between the unigram "
+            "distributions of the validation and the training words, for the tail and for "
+            "random selections of as many 1024-word chunks, whose range is what a random "
+            "selection gives at that size. On a corpus of a few books, as the chapter's, the "
+            "tail is the end of one book; SPGC's tail spans many books and is likely closer to "
+            "the training mix, which a corpus this small cannot show.",
+            corrected="Sec. 6.3's validation set is the held-out tail of the corpus: the text of "
+            "its last books (or of the end of its last one), whose word distribution is further "
+            "from the training set's than a random selection's, not a random selection from the "
+            "training distribution.",
             failure="corrected",
-            changes="Nothing for Table 3's procedure. A tail split holds out whole books, so its "
-            "validation text shares no document with the training data: the experiment is "
+            changes="Nothing for Table 3's procedure. A tail split holds out whole books (all "
+            "but the one it cuts), so its validation text shares almost no document with the "
+            "training data: the experiment is "
             "further from Assumption 2 (validation patterns stored like training ones, "
             "D~ in D) than a random split would be.",
             related=("app-f2-robustness",),
@@ -1170,12 +1187,16 @@ CATALOGUE: dict[str, Entry] = {
             kind="statement",
             chapter="02_energy_landscapes",
             impact="none",
-            reason="Krotov & Hopfield give alpha_r n^(r-1) patterns for F of degree r. At r = 2 "
+            reason="Krotov & Hopfield give alpha_r n^(r-1) patterns for F of degree r when a "
+            "small fraction of errors is tolerated, and n^(r-1) / log n (up to a constant) when "
+            "every pattern must be recalled with no errors. At r = 2 "
             "the energy is the classical Hopfield energy, whose O(n) is Table 1's own first row, "
             "where Theta(n^r) would give n^2. A related-work table: nothing in the paper uses "
             "the rate.",
-            corrected="Capacity $\\Theta(n^{r-1})$ (Krotov & Hopfield's $\\alpha_r n^{r-1}$); "
-            "$r = 2$ gives the Hopfield network's $O(n)$.",
+            corrected="Capacity $\\Theta(n^{r-1})$ when a small fraction of errors is tolerated "
+            "(Krotov & Hopfield's $\\alpha_r n^{r-1}$), and $\\Theta(n^{r-1}/\\log n)$ for "
+            "exact retrieval (every pattern recalled with no errors); $r = 2$ gives the Hopfield "
+            "network's $O(n)$.",
             failure="corrected",
             changes="Nothing.",
             related=("table-1-capacity", "table-1-krotov-sum"),

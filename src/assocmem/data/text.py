@@ -189,48 +189,76 @@ def split(ids: np.ndarray, train_tokens: int, context: int) -> tuple[np.ndarray,
     return train[:train_tokens], val
 
 
-def validation_document_shift(doc_lengths, val_fraction: float = VAL_FRACTION,
-                              chunk: int = 1024, n_random: int = 20,
-                              rng: np.random.Generator | None = None) -> dict:
-    """How far a validation set's mix of documents is from the training set's: Sec. 6.3's split
-    (the last ``val_fraction`` of the tokens, documents in corpus order) against Sec. 3's
-    "randomly selected from the same dataset" (random ``chunk``-token windows of the same
-    stream, as many as make up ``val_fraction``).
+def word_ids(documents) -> np.ndarray:
+    """The documents as one stream of word ids, in order: lower-cased runs of letters (with
+    inner apostrophes), each distinct word numbered by its first appearance."""
+    vocab: dict[str, int] = {}
+    ids = [vocab.setdefault(w, len(vocab)) for doc in documents
+           for w in re.findall(r"[a-z]+(?:'[a-z]+)*", doc.lower())]
+    return np.asarray(ids, dtype=np.int64)
 
-    ``doc_lengths`` are the documents' lengths in tokens, in corpus order. The distance is the
-    total variation between the share of each document among the validation tokens and among
-    the training tokens: 0 when the validation set draws on the documents as the training set
-    does, 1 when the two share no document. Returns it for the tail (``"tail"``) and for each of
-    ``n_random`` random chunk splits (``"random"``, an array).
+
+def jensen_shannon(p_counts, q_counts) -> float:
+    """The Jensen-Shannon divergence, in bits (0 for equal distributions, 1 for disjoint ones),
+    between the distributions that two count vectors over one vocabulary define."""
+    p, q = (np.asarray(c, dtype=np.float64) for c in (p_counts, q_counts))
+    if p.shape != q.shape or p.ndim != 1 or (p < 0).any() or (q < 0).any():
+        raise ValueError("arguments 'p_counts' and 'q_counts' must be 1-D non-negative counts "
+                         "of one shape")
+    if p.sum() <= 0 or q.sum() <= 0:
+        raise ValueError("arguments 'p_counts' and 'q_counts' must not be all zero")
+    p, q = p / p.sum(), q / q.sum()
+    m = 0.5 * (p + q)
+
+    def kl(a):
+        on = a > 0
+        return float(np.sum(a[on] * np.log2(a[on] / m[on])))
+
+    return min(1.0, max(0.0, 0.5 * kl(p) + 0.5 * kl(q)))
+
+
+def validation_unigram_shift(ids, val_fraction: float = VAL_FRACTION, chunk: int = 1024,
+                             n_random: int = 20,
+                             rng: np.random.Generator | None = None) -> dict:
+    """Whether a validation set keeps the training set's distribution of tokens: Sec. 6.3's
+    split (the last ``val_fraction`` of the stream ``ids``) against Sec. 3.1's "randomly
+    selected from the same dataset" (as many random ``chunk``-token windows of the same stream,
+    the windows aligned and disjoint).
+
+    ``ids`` are the corpus's token (or word) ids in corpus order. For each split the distance is
+    the Jensen-Shannon divergence (bits) between the unigram distribution of the validation
+    tokens and that of the training tokens; a random split's is not 0, since a sample of the
+    stream does not hold every word in proportion, so the tail is judged against the random
+    splits' range. Returns the tail's (``"tail"``), the ``n_random`` random splits'
+    (``"random"``, an array), ``"val_tokens"`` and ``"chunks"`` (windows per random split).
     """
-    lengths = np.asarray(doc_lengths, dtype=np.int64)
-    if lengths.ndim != 1 or len(lengths) < 1 or (lengths < 1).any():
-        raise ValueError("argument 'doc_lengths' must be a non-empty list of positive lengths")
+    ids = np.asarray(ids)
+    if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer) or (ids < 0).any():
+        raise ValueError("argument 'ids' must be a 1-D array of non-negative integer ids")
     if not 0 < val_fraction < 1:
         raise ValueError(f"argument 'val_fraction' must be in (0, 1); got {val_fraction}")
     if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
         raise ValueError(f"argument 'chunk' must be a positive integer; got {chunk!r}")
+    if isinstance(n_random, bool) or not isinstance(n_random, int) or n_random < 1:
+        raise ValueError(f"argument 'n_random' must be a positive integer; got {n_random!r}")
     rng = rng or np.random.default_rng(0)
-    total = int(lengths.sum())
+    total = len(ids)
     n_val = int(np.ceil(total * val_fraction))
     n_chunks = total // chunk
-    if n_chunks < 2:
-        raise ValueError(f"the corpus ({total:,} tokens) holds fewer than two chunks of {chunk}")
-    doc_of = np.repeat(np.arange(len(lengths)), lengths)  # the document of every token
-
-    def distance(is_val: np.ndarray) -> float:
-        val = np.bincount(doc_of[is_val], minlength=len(lengths)) / is_val.sum()
-        train = np.bincount(doc_of[~is_val], minlength=len(lengths)) / (~is_val).sum()
-        return float(0.5 * np.abs(val - train).sum())
-
-    tail = np.zeros(total, dtype=bool)
-    tail[total - n_val:] = True
     take = max(1, min(n_chunks - 1, round(n_val / chunk)))
-    random_distances = []
+    if n_chunks < 2 or n_val >= total:
+        raise ValueError(f"the stream ({total:,} tokens) holds fewer than two chunks of {chunk}")
+    vocab = int(ids.max()) + 1
+    whole = np.bincount(ids, minlength=vocab)
+
+    def divergence(val_ids: np.ndarray) -> float:
+        val = np.bincount(val_ids, minlength=vocab)
+        return jensen_shannon(val, whole - val)
+
+    random_divergences = []
     for _ in range(n_random):
-        is_val = np.zeros(total, dtype=bool)
-        for c in rng.choice(n_chunks, size=take, replace=False):
-            is_val[c * chunk:(c + 1) * chunk] = True
-        random_distances.append(distance(is_val))
-    return {"tail": distance(tail), "random": np.array(random_distances),
+        starts = rng.choice(n_chunks, size=take, replace=False) * chunk
+        picked = ids[(starts[:, None] + np.arange(chunk)).ravel()]
+        random_divergences.append(divergence(picked))
+    return {"tail": divergence(ids[total - n_val:]), "random": np.array(random_divergences),
             "val_tokens": n_val, "chunks": take}

@@ -1,5 +1,6 @@
 """The energies of Sections 3-4: nearest-pattern distance, the proposed energy, the MCHN energy,
-the global energy over layers, and the retrieval (attention) update.
+the global energy over layers, the retrieval (attention) update, and Ramsauer et al.'s update
+with what their Theorem 4 bounds.
 
 Shapes: queries ``x`` are ``(..., n)`` and patterns are ``(d, n)``, one pattern per row. Every
 function works through the patterns in chunks of ``chunk`` rows, so memory stays bounded (about
@@ -199,6 +200,83 @@ def iterate_retrieval(x, patterns, beta: float = 1.0, steps: int = 200,
         if moved <= tol:
             return x, step
     return x, steps
+
+
+def mchn_separation(patterns) -> np.ndarray:
+    """Ramsauer et al.'s separation of each pattern from the others (their Sec. 2),
+    Delta_i = x_i^T x_i - max_{j != i} x_i^T x_j; shape (d,)."""
+    patterns = check_array("patterns", patterns, min_ndim=2).astype(np.float64)
+    if patterns.ndim != 2 or len(patterns) < 2:
+        raise ValueError("argument 'patterns' must have shape (d, n) with d >= 2")
+    gram = patterns @ patterns.T
+    others = gram.copy()
+    np.fill_diagonal(others, -np.inf)
+    return np.diag(gram) - others.max(axis=1)
+
+
+def mchn_update_offset(x, patterns, i: int, beta: float = 1.0) -> np.ndarray:
+    """f(x) - x_i for Ramsauer et al.'s update f(x) = X softmax(beta X^T x), X the patterns
+    as columns (rows here), for a query ``x`` of shape (n,).
+
+    Computed as sum_{j != i} softmax(beta X^T x)_j (x_j - x_i), so that an exponentially small
+    offset keeps its relative precision (f(x) - x_i formed by subtraction loses it below
+    eps ||x_i||).
+    """
+    x, patterns = _as_inputs(x, patterns)
+    x, patterns = x.astype(np.float64), patterns.astype(np.float64)
+    if x.ndim != 1:
+        raise ValueError(f"argument 'x' must have shape (n,); got {x.shape}")
+    if not 0 <= i < len(patterns):
+        raise ValueError(f"argument 'i' must be a pattern index in [0, {len(patterns)}); got {i}")
+    beta = check_float("beta", beta, low=0.0, low_open=True)
+    scores = beta * (patterns @ x)
+    p = np.exp(scores - scores.max())
+    p /= p.sum()
+    return p @ (patterns - patterns[i])
+
+
+def mchn_fixed_point_offset(patterns, i: int, beta: float = 1.0, steps: int = 1000,
+                            rtol: float = 1e-14) -> tuple[np.ndarray, int]:
+    """x_i* - x_i for the fixed point x_i* of Ramsauer et al.'s update reached from pattern i,
+    by iterating :func:`mchn_update_offset` from x_i until the offset changes by less than
+    ``rtol`` of itself; return (offset, steps). The fixed point need not lie near x_i: check the
+    offset's size (a pattern that is not well separated is pulled to a metastable state)."""
+    patterns = np.asarray(patterns, dtype=np.float64)
+    offset = np.zeros(patterns.shape[1])
+    for step in range(1, steps + 1):
+        new = mchn_update_offset(patterns[i] + offset, patterns, i, beta)
+        moved = np.abs(new - offset).max()
+        offset = new
+        if moved <= rtol * np.abs(new).max():
+            return offset, step
+    return offset, steps
+
+
+def mchn_one_step_error(query, patterns, i: int, beta: float = 1.0) -> dict[str, float]:
+    """What Ramsauer et al.'s Theorem 4 bounds, for one query near pattern i: the distance
+    ||f(xi) - x_i*|| after one update and the theorem's bound on it,
+    ||J^m||_2 ||xi - x_i*|| with ||J^m||_2 <= 2 beta N M^2 (N - 1)
+    exp(-beta (Delta_i - 2 max{||xi - x_i||, ||x_i* - x_i||} M)), M = max_i ||x_i||.
+
+    Also returned: the separation ``delta`` (Delta_i), ``fixed_offset`` (||x_i* - x_i||) and
+    ``retrieval_error`` (||f(xi) - x_i||).
+    """
+    query, patterns = _as_inputs(query, patterns)
+    query, patterns = query.astype(np.float64), patterns.astype(np.float64)
+    beta = check_float("beta", beta, low=0.0, low_open=True)
+    n_patterns = len(patterns)
+    fixed, _ = mchn_fixed_point_offset(patterns, i, beta)
+    moved = mchn_update_offset(query, patterns, i, beta)
+    query_offset = query - patterns[i]
+    delta = float(mchn_separation(patterns)[i])
+    m = float(np.linalg.norm(patterns, axis=1).max())
+    reach = max(np.linalg.norm(query_offset), np.linalg.norm(fixed))
+    jacobian = (2 * beta * n_patterns * m**2 * (n_patterns - 1)
+                * np.exp(-beta * (delta - 2 * reach * m)))
+    return {"distance": float(np.linalg.norm(moved - fixed)),
+            "bound": float(jacobian * np.linalg.norm(query_offset - fixed)),
+            "delta": delta, "fixed_offset": float(np.linalg.norm(fixed)),
+            "retrieval_error": float(np.linalg.norm(moved))}
 
 
 def separation_radius(patterns) -> float:
