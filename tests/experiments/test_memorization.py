@@ -90,3 +90,51 @@ def test_the_search_archives_each_run_with_its_score_and_reads_it_back(tmp_path,
     score.write_text(json.dumps({**json.loads(score.read_text()), "recall": 1.0}))
     with pytest.raises(CorruptRun, match="score.json"):
         search(small)
+
+
+def test_the_bracketed_fit_carries_seeds_and_the_ladder_and_can_exclude():
+    from assocmem.experiments.fits import bracketed_power_law_fit
+
+    rng = np.random.default_rng(2)
+    d = np.repeat([16.0, 32, 64, 128, 256, 512, 1024, 2048], 3)
+    seeds = np.tile([0, 1, 2], 8)
+    n = 40 * d * np.exp(rng.normal(0, 0.05, len(d)))  # k = 1: linear capacity
+    fine = bracketed_power_law_fit(d, n / 1.1, n, seeds, n_boot=400, rng=rng)
+    assert fine["low"] <= 1 <= fine["high"] and fine["high"] < 2  # excludes Prop. 5's 2
+    coarse = bracketed_power_law_fit(d, n / 4, n, seeds, n_boot=400, rng=rng)
+    assert coarse["high"] - coarse["low"] > fine["high"] - fine["low"]  # the ladder counts
+    quadratic = bracketed_power_law_fit(d, d**2 / 1.1, d**2, seeds, n_boot=400, rng=rng)
+    assert quadratic["low"] <= 2 <= quadratic["high"] and quadratic["low"] > 1
+    with pytest.raises(ValueError, match="'high' >= 'low'"):
+        bracketed_power_law_fit(d, n, n / 2, seeds)
+    with pytest.raises(ValueError, match="equal length"):
+        bracketed_power_law_fit(d, n, n, seeds[:3])
+
+
+def test_the_walks_replayed_on_the_archive_train_nothing_and_name_what_is_missing(
+        tmp_path, monkeypatch):
+    import dataclasses
+    import shutil
+
+    from assocmem.experiments.memorization import search, thresholds
+
+    monkeypatch.setenv("ASSOCMEM_RUNS_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("ASSOCMEM_RUN_ARCHIVE", str(tmp_path / "archive"))
+    small = dataclasses.replace(PRESETS["cpu-long"], d_values=(4, 8), widths=(8, 12),
+                                steps=100, patience=50, seeds=(0,))
+    with pytest.raises(ValueError, match="exclude each other"):
+        search(small, archive_runs=True, archived_only=True)
+    empty = search(small, archived_only=True)  # nothing archived: nothing trains
+    assert empty["found"] == {} and not (tmp_path / "cache").exists()
+    assert set(empty["missing"]) == {("memorized", 0, 4), ("saturated", 0, 4)}
+    first = search(small, archive_runs=True)
+    shutil.rmtree(tmp_path / "cache")
+    again = search(small, archived_only=True)
+    assert again["found"] == first["found"] and again["missing"] == []
+    assert thresholds(again, small.widths) == thresholds(first, small.widths)
+    for t in thresholds(again, small.widths):  # a bracket is (failing rung, passing rung]
+        assert t.n_below < t.n_star and t.bracketed == (t.n_below > 0 and not t.below_censored)
+    victim = sorted((tmp_path / "archive").iterdir())[-1]  # one run gone: named, not trained
+    shutil.rmtree(victim)
+    partial = search(small, archived_only=True)
+    assert partial["missing"] and not (tmp_path / "cache").exists()

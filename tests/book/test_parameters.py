@@ -1,0 +1,29 @@
+"""Every chapter's parameters cell is one papermill can read: each parameter is listed by
+``papermill --help-notebook`` with its default and its comment, so a reader re-running a chapter
+with other parameters sees what each one is."""
+
+import ast
+import re
+from pathlib import Path
+
+import jupytext
+import papermill
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).parents[2] / "notebooks").glob("[0-9][0-9]_*.md"))
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_papermill_reads_every_parameter(path, tmp_path):
+    cells = [c for c in jupytext.read(path).cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(cells) == 1, f"{path.name}: {len(cells)} parameters cells"
+    names = [t.id for node in ast.parse(cells[0].source).body if isinstance(node, ast.Assign)
+             for t in node.targets]
+    assert names and all(re.search(rf"^{n} = .*  # \S", cells[0].source, re.M) for n in names), \
+        f"{path.name}: every parameter needs a comment saying what it is"
+    notebook = tmp_path / f"{path.stem}.ipynb"
+    jupytext.write(jupytext.read(path), notebook)
+    listed = papermill.inspect_notebook(str(notebook))
+    assert set(names) <= set(listed), f"{path.name}: papermill cannot read " \
+        f"{sorted(set(names) - set(listed))} (reword the comment)"
+    assert all(listed[n]["help"] for n in names)
