@@ -124,6 +124,8 @@ def test_the_walks_replayed_on_the_archive_train_nothing_and_name_what_is_missin
                                 steps=100, patience=50, seeds=(0,))
     with pytest.raises(ValueError, match="exclude each other"):
         search(small, archive_runs=True, archived_only=True)
+    with pytest.raises(ValueError, match="'criteria'"):
+        search(small, archived_only=True, criteria=("memorised",))
     empty = search(small, archived_only=True)  # nothing archived: nothing trains
     assert empty["found"] == {} and not (tmp_path / "cache").exists()
     assert set(empty["missing"]) == {("memorized", 0, 4), ("saturated", 0, 4)}
@@ -138,3 +140,5 @@ def test_the_walks_replayed_on_the_archive_train_nothing_and_name_what_is_missin
     shutil.rmtree(victim)
     partial = search(small, archived_only=True)
     assert partial["missing"] and not (tmp_path / "cache").exists()
+    one = search(small, archived_only=True, criteria=("saturated",))  # one criterion's walks
+    assert {key[0] for key in one["found"]} <= {"saturated"}

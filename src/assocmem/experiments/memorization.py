@@ -221,20 +221,25 @@ def smallest_memorizing(d: int, widths: list[int], start: int = 0, workers: int 
 
 
 def search(preset: Preset, seeds: tuple[int, ...] | None = None, workers: int = 1,
-           archive_runs: bool = False, archived_only: bool = False) -> dict:
+           archive_runs: bool = False, archived_only: bool = False,
+           criteria: tuple[str, ...] = CRITERIA) -> dict:
     """For every seed and d of the preset, the smallest memorizing and the smallest saturating
     width (each walk starts from the previous d's answer); with ``archive_runs`` every run it
     tried is archived (with its score) as it is scored. With ``archived_only`` nothing trains:
     the walks are replayed on the archive, and a walk that needs a run the archive lacks stops
     there (``missing`` names where). Returns ``found`` {(criterion, seed, d): index or None},
     ``walks`` {(criterion, seed, d): the outcomes that walk tried}, every outcome ``tried``, and
-    ``missing`` [(criterion, seed, d)]."""
+    ``missing`` [(criterion, seed, d)]. ``criteria`` chooses the walks (two processes can walk
+    the two criteria of a seed side by side: they share the run cache, which waits for a run
+    another process is training)."""
     if archive_runs and archived_only:
         raise ValueError("arguments 'archive_runs' and 'archived_only' exclude each other")
+    if not criteria or any(c not in CRITERIA for c in criteria):
+        raise ValueError(f"argument 'criteria' must name some of {CRITERIA}; got {criteria!r}")
     seeds = preset.seeds if seeds is None else seeds
     widths, found, walks, tried, missing = list(preset.widths), {}, {}, [], []
     for seed in seeds:
-        for criterion in CRITERIA:
+        for criterion in criteria:
             start = 0
             for d in preset.d_values:
                 try:
