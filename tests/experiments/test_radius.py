@@ -104,3 +104,34 @@ def test_radius_summary_scale_free_ratio_and_controls():
         radius_summary(X[:5])
     with pytest.raises(ValueError, match="argument 'fractions'"):
         radius_summary(X, fractions=(0.5,))
+
+
+def test_the_family_is_scored_archived_and_read_back_without_training(tmp_path, monkeypatch):
+    import dataclasses
+    import json
+    import shutil
+
+    from assocmem.data.text import corpus_argument
+    from assocmem.experiments.radius import FAMILY, family_runs
+
+    monkeypatch.setenv("ASSOCMEM_RUNS_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("ASSOCMEM_RUN_ARCHIVE", str(tmp_path / "archive"))
+    monkeypatch.delenv("ASSOCMEM_DATA_DIR", raising=False)
+    corpus = corpus_argument(None)  # the fallback text
+    small = dataclasses.replace(FAMILY, widths=(16, 32), seeds=(0,), n_chunks=40, steps=100,
+                                train_tokens=8_000)
+    with pytest.raises(ValueError, match="exclude each other"):
+        family_runs(corpus, small, archive_runs=True, archived_only=True)
+    assert family_runs(corpus, small, archived_only=True) == {(16, 0): None, (32, 0): None}
+    scores = family_runs(corpus, small, archive_runs=True)
+    for (width, _), score in scores.items():
+        assert score["after"]["d"] == width and score["before"]["d"] == width
+        assert score["after"]["median"] > 0 and score["n_chunks"] == 40
+    shutil.rmtree(tmp_path / "cache")
+    assert family_runs(corpus, small, archived_only=True) == scores
+    assert not (tmp_path / "cache").exists()
+    kept = sorted((tmp_path / "archive").glob("*/score.json"))
+    assert len(kept) == 2
+    kept[0].write_text(json.dumps({**json.loads(kept[0].read_text()), "seed": 7}))
+    with pytest.raises(Exception, match="score.json"):  # a tampered score names its file
+        family_runs(corpus, small, archived_only=True)

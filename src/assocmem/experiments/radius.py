@@ -242,3 +242,127 @@ def radius_summary(X, seed: int = 0, fractions=(0.4, 0.6, 0.8, 1.0)) -> dict:
             "target": target, "ratio": median / target, "rms": rms,
             "scaled_ratio": median / rms / target, "shrink": shrink,
             "gauss_median": gauss_median, "gauss_ratio": median / gauss_median}
+
+
+# ---- a family of causal models of growing width (chapter 08's archived evidence) ----------
+
+@dataclass(frozen=True)
+class Family:
+    """Causal OpenELM-style decoders of chapter 10's shape at several widths, each trained on
+    chapter 10's largest ``cpu-long`` prefix with that preset's criterion (validation on the
+    whole held-out tail, patience, a cap), several seeds: does the nearest-neighbour distance
+    of their final-position activations grow as sqrt(d_emb), as Eq. 13's radius does?"""
+
+    widths: tuple[int, ...] = (16, 32, 64, 128, 256)
+    seeds: tuple[int, ...] = (0, 1, 2)
+    n_chunks: int = 2000  # chunks whose activations are compared (chapter 08's default)
+    chunk_tokens: int = 64
+    steps: int | None = None  # the cap; None: chapter 10's cpu-long cap (others: tests, smoke)
+    train_tokens: int | None = None  # None: chapter 10's largest cpu-long prefix
+
+    def configs(self, corpus: dict) -> dict:
+        """{(width, seed): TrainConfig} on ``corpus`` (the dict of
+        :func:`assocmem.data.text.corpus_argument`)."""
+        import dataclasses
+
+        from assocmem.experiments.openelm_scaling import PRESETS as ELM
+
+        base = ELM["cpu-long"]
+        preset = dataclasses.replace(base, models={f"w{w}": dict(model_dim=w)
+                                                   for w in self.widths})
+        tokens = self.train_tokens or base.sizes[-1]
+        return {(w, s): preset.run_config(f"w{w}", tokens, corpus, seed=s, steps=self.steps)
+                for w in self.widths for s in self.seeds}
+
+
+FAMILY = Family()
+SUMMARY_FIELDS = ("d", "vectors", "mean", "median", "target", "ratio", "rms", "scaled_ratio",
+                  "shrink", "gauss_median", "gauss_ratio")
+
+
+def family_score(out_dir: Path, family: Family = FAMILY, seed: int = 0) -> dict:
+    """The :func:`radius_summary` (without the distances themselves) of the finished run in
+    ``out_dir``: its final-position activations over ``family.n_chunks`` random windows of the
+    text it trained on, after (``after``) and before (``before``) its final RMSNorm."""
+    from assocmem.training.runs import load_run
+
+    model, cfg, data = load_run(out_dir)
+    tokens = min(family.chunk_tokens, cfg.task_args["context"])
+    score = {"n_chunks": family.n_chunks, "chunk_tokens": tokens, "seed": seed}
+    for where, normalized in (("after", True), ("before", False)):
+        X = causal_activations(model, data.train.numpy(), family.n_chunks, tokens, seed=seed,
+                               normalized=normalized)
+        summary = radius_summary(X, seed=seed)
+        score[where] = {k: summary[k] for k in SUMMARY_FIELDS}
+    return score
+
+
+def family_runs(corpus: dict, family: Family = FAMILY, workers: int = 1,
+                archive_runs: bool = False, archived_only: bool = False) -> dict:
+    """{(width, seed): the score of its run (:func:`family_score`), or None where
+    ``archived_only`` finds no archived run}. Unless ``archived_only``, every run is trained
+    (the archive first, then the cache) and scored while its weights are in the cache, the score
+    kept beside it as ``score.json``; with ``archive_runs`` each is archived with its score."""
+    from assocmem.training import archive
+    from assocmem.training.runs import archive_run, cached_train_many, run_dir
+
+    if archive_runs and archived_only:
+        raise ValueError("arguments 'archive_runs' and 'archived_only' exclude each other")
+    cfgs = family.configs(corpus)
+    if archived_only:
+        found = {k: archive.find(cfg) for k, cfg in cfgs.items()}
+        for out in filter(None, found.values()):
+            archive.read(out)
+        return {k: json.loads((out / "score.json").read_text()) if out else None
+                for k, out in found.items()}
+    keys = {cfg.key(): k for k, cfg in cfgs.items()}
+
+    def keep(cfg, out) -> None:
+        out = Path(out)
+        if not archive.is_archived(out) and not (out / "score.json").exists():
+            (out / "score.json").write_text(json.dumps(family_score(out, family), indent=1))
+        if archive_runs and archive.find(cfg) is None:
+            width, seed = keys[cfg.key()]
+            command = (f"python -m assocmem.experiments.radius --width {width} --seed {seed} "
+                       f"--archive")
+            print(f"archived {archive_run(cfg, command)}", flush=True)
+
+    done = cached_train_many(list(cfgs.values()), workers=workers, desc="radius family",
+                             then=keep)
+    for cfg, out in zip(cfgs.values(), done, strict=True):  # finished before this call
+        keep(cfg, out)
+    return {k: json.loads((Path(archive.find(cfg) or run_dir(cfg)) / "score.json").read_text())
+            for k, cfg in cfgs.items()}
+
+
+def main(argv=None) -> None:
+    """python -m assocmem.experiments.radius [--width W --seed S] [--workers 2] [--archive]:
+    train and score the family's runs (all, or one), on ASSOCMEM_DATA_DIR's books."""
+    import argparse
+    import dataclasses
+
+    from assocmem.data.text import corpus_argument
+
+    parser = argparse.ArgumentParser(prog="python -m assocmem.experiments.radius",
+                                     description=main.__doc__)
+    parser.add_argument("--width", type=int, choices=FAMILY.widths)
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--archive", action="store_true")
+    parser.add_argument("--corpus", default="", help="a corpus directory (default: the books)")
+    args = parser.parse_args(argv)
+    if (args.width is None) != (args.seed is None):
+        parser.error("arguments --width and --seed go together (or neither: every run)")
+    if args.workers < 1:
+        parser.error(f"argument --workers: must be >= 1; got {args.workers}")
+    family = FAMILY if args.width is None else dataclasses.replace(
+        FAMILY, widths=(args.width,), seeds=(args.seed,))
+    scores = family_runs(corpus_argument(args.corpus or None), family, workers=args.workers,
+                         archive_runs=args.archive)
+    for (width, seed), score in scores.items():
+        print(f"width {width:4d}, seed {seed}: median NN after the norm "
+              f"{score['after']['median']:.3f}, before {score['before']['median']:.3f}")
+
+
+if __name__ == "__main__":
+    main()
