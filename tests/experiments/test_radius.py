@@ -118,7 +118,7 @@ def test_the_family_is_scored_archived_and_read_back_without_training(tmp_path, 
     monkeypatch.setenv("ASSOCMEM_RUN_ARCHIVE", str(tmp_path / "archive"))
     monkeypatch.delenv("ASSOCMEM_DATA_DIR", raising=False)
     corpus = corpus_argument(None)  # the fallback text
-    small = dataclasses.replace(FAMILY, widths=(16, 32), seeds=(0,), n_chunks=40, steps=100,
+    small = dataclasses.replace(FAMILY, widths=(16, 32), seeds=(0,), n_chunks=30, steps=20,
                                 train_tokens=8_000)
     with pytest.raises(ValueError, match="exclude each other"):
         family_runs(corpus, small, archive_runs=True, archived_only=True)
@@ -126,7 +126,7 @@ def test_the_family_is_scored_archived_and_read_back_without_training(tmp_path, 
     scores = family_runs(corpus, small, archive_runs=True)
     for (width, _), score in scores.items():
         assert score["after"]["d"] == width and score["before"]["d"] == width
-        assert score["after"]["median"] > 0 and score["n_chunks"] == 40
+        assert score["after"]["median"] > 0 and score["n_chunks"] == 30
     shutil.rmtree(tmp_path / "cache")
     assert family_runs(corpus, small, archived_only=True) == scores
     assert not (tmp_path / "cache").exists()
