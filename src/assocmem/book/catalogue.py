@@ -751,18 +751,22 @@ CATALOGUE: dict[str, Entry] = {
             chapter="12_controlled_memorization",
             impact="main result",
             reason="Prop. 5 in the regime it describes (well-separated random patterns, "
-            "memorized): for each d, the smallest width of a ladder whose loss over all patterns "
-            "saturates at the data floor log(d)/T, each model trained until its loss stops "
-            "falling, three seeds, the exponent's interval over seeds and the ladder's brackets. "
-            "No single power law describes the thresholds: they grow slowly at small d and "
-            "steeply at large d, where the training recipe (a constant learning rate) nears "
-            "the point at which no width reaches the floor. Decider: a recipe that reaches the "
-            "floor at every d (a decaying learning rate, a longer cap) and d beyond 10^3, at "
-            "GPU scale.",
+            "memorized), read as the paper uses it (N/D^2 held constant, as Table 3 tests): for "
+            "each d, the smallest width of a ladder whose loss over all patterns saturates at "
+            "the data floor log(d)/T, each model trained until its loss has stopped falling by "
+            "a patience rule counted in steps, three seeds, the exponent's interval over seeds "
+            "and the ladder's brackets. No single power law describes the thresholds: they grow "
+            "slowly at small d and steeply at large d, where a window of the rule covers fewer "
+            "passes over the patterns and loss hardly depends on width, so that the recipe, not "
+            "only capacity, sets the threshold. Decider: a rule counted in passes over the data "
+            "and a decaying learning rate, so that every d reaches its floor, with d beyond "
+            "10^3: GPU scale.",
             changes="If the steep growth at large d holds under a recipe that reaches the floor, "
             "Prop. 5's N proportional to D^2 is supported in the regime it describes; if it "
-            "flattens to linear growth (a constant number of bits per parameter), Prop. 5 is "
-            "contradicted there.",
+            "flattens to linear growth (a constant number of bits per parameter), the balance "
+            "N proportional to D^2 is contradicted there (the upper bound O(D^2), read "
+            "literally, would not be).",
+            related=("prop-5",),
             main=True,
             written_for=('inconclusive at this scale',),
         ),
