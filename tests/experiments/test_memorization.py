@@ -142,3 +142,26 @@ def test_the_walks_replayed_on_the_archive_train_nothing_and_name_what_is_missin
     assert partial["missing"] and not (tmp_path / "cache").exists()
     one = search(small, archived_only=True, criteria=("saturated",))  # one criterion's walks
     assert {key[0] for key in one["found"]} <= {"saturated"}
+
+
+def test_the_threshold_exponent_shows_a_range_that_no_single_power_law_fits():
+    from assocmem.experiments.memorization import Threshold, threshold_exponent
+
+    d_values = [8, 16, 32, 64, 128, 256, 512]
+
+    def rows(n_of):
+        return [Threshold("saturated", s, d, int(n_of(d) * (1 + 0.05 * s)),
+                          int(n_of(d) * (1 + 0.05 * s) / 1.2), False)
+                for s in (0, 1, 2) for d in d_values]
+
+    line = threshold_exponent(rows(lambda d: 100 * d), "saturated", n_boot=300)
+    lo, up = line["halves"]["lower"], line["halves"]["upper"]
+    assert line["low"] <= 1 <= line["high"] and line["seeds"] == [0, 1, 2]
+    assert lo["d"] == [8, 16, 32, 64] and up["d"] == [64, 128, 256, 512]
+    assert lo["low"] <= up["high"] and up["low"] <= lo["high"]  # one exponent: they overlap
+    kink = threshold_exponent(rows(lambda d: 100 * d**0.5 if d <= 64 else 800 * (d / 64)**2),
+                              "saturated", n_boot=300)
+    assert kink["halves"]["lower"]["high"] < kink["halves"]["upper"]["low"]  # two: they do not
+    assert threshold_exponent(rows(lambda d: 100 * d), "memorized") is None  # none bracketed
+    with pytest.raises(ValueError, match="'criterion'"):
+        threshold_exponent([], "memorised")

@@ -303,3 +303,38 @@ def thresholds(result: dict, widths: tuple[int, ...]) -> list[Threshold]:
                               below.n_params if below else 0,
                               bool(below.censored) if below else False))
     return rows
+
+
+def threshold_exponent(rows: list[Threshold], criterion: str, n_boot: int = 2000,
+                       seed: int = 0) -> dict | None:
+    """The exponent k of N* ~ d^k over the bracketed thresholds of ``criterion``
+    (:func:`assocmem.experiments.fits.bracketed_power_law_fit`: seeds resampled, each threshold
+    drawn within its bracket), or None with fewer than 3 bracketed d. Adds ``d`` (the bracketed
+    d), ``seeds`` (those bracketed at 3 or more d, which carry a slope of their own) and
+    ``halves``: the lower and the upper half of the bracketed d (sharing the middle one), each
+    fitted alone where it holds 3 d, so that a reader can see whether one exponent describes
+    the whole range."""
+    from assocmem.experiments.fits import bracketed_power_law_fit
+
+    if criterion not in CRITERIA:
+        raise ValueError(f"argument 'criterion' must be one of {CRITERIA}; got {criterion!r}")
+
+    def fit(subset: list[Threshold]) -> dict | None:
+        if len({r.d for r in subset}) < 3:
+            return None
+        f = bracketed_power_law_fit([r.d for r in subset], [r.n_below for r in subset],
+                                    [r.n_star for r in subset], [r.seed for r in subset],
+                                    n_boot=n_boot, rng=np.random.default_rng(seed))
+        return {**f, "d": sorted({r.d for r in subset})}
+
+    used = [r for r in rows if r.criterion == criterion and r.bracketed]
+    whole = fit(used)
+    if whole is None:
+        return None
+    whole["seeds"] = sorted(s for s in {r.seed for r in used}
+                            if len({r.d for r in used if r.seed == s}) >= 3)
+    middle = whole["d"][len(whole["d"]) // 2]
+    halves = {"lower": fit([r for r in used if r.d <= middle]),
+              "upper": fit([r for r in used if r.d >= middle])}
+    whole["halves"] = {part: h for part, h in halves.items() if h is not None}
+    return whole
