@@ -135,3 +135,27 @@ def test_the_family_is_scored_archived_and_read_back_without_training(tmp_path, 
     kept[0].write_text(json.dumps({**json.loads(kept[0].read_text()), "seed": 7}))
     with pytest.raises(Exception, match="score.json"):  # a tampered score names its file
         family_runs(corpus, small, archived_only=True)
+
+
+def test_family_slopes_recover_a_known_growth_and_skip_incomplete_seeds():
+    from assocmem.experiments.radius import Family, complete_seeds, family_slopes
+
+    family = Family(widths=(16, 32, 64, 128), seeds=(0, 1, 2))
+    rng = np.random.default_rng(0)
+
+    def score(w, k):
+        median = 3.0 * w ** k * np.exp(rng.normal(0, 0.01))
+        return {"median": median, "rms": 1.0 + 0 * w, "gauss_median": 2 * median}
+
+    scores = {(w, s): {"after": score(w, 0.5), "before": score(w, 1.0)}
+              for w in family.widths for s in family.seeds}
+    scores[16, 2] = None  # seed 2 misses a width: it is left out
+    assert complete_seeds(scores, family) == [0, 1]
+    slopes = family_slopes(scores, family, n_boot=200)
+    after, before = slopes["after", "median"], slopes["before", "median"]
+    assert abs(after["k"] - 0.5) < 0.02 and after["high"] < 1.0 and after["low"] > 0.0
+    assert abs(before["k"] - 1.0) < 0.02 and before["low"] > 0.5
+    assert abs(slopes["after", "gauss"]["k"] - 0.5) < 0.02  # gauss is twice the median
+    assert abs(slopes["after", "vs_gauss"]["k"]) < 1e-9
+    scores[32, 1] = None  # one complete seed: no interval, no slope
+    assert family_slopes(scores, family) == {}

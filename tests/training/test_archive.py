@@ -88,6 +88,23 @@ def test_an_archived_run_is_read_first_and_verified(tmp_path, monkeypatch):
     np.testing.assert_equal(archive.size_bytes(tmp_path / "archive") > 0, True)
 
 
+def test_twins_are_the_same_configuration_archived_under_another_name(tmp_path):
+    import dataclasses
+
+    cfg = tiny(eval_batches=0)
+    root = tmp_path / "archive"
+    for name in (cfg.name, "other"):
+        folder = root / f"{name}-{cfg.key()}"
+        folder.mkdir(parents=True)
+        (folder / "record.json").write_text("{}")
+    (root / f"unfinished-{cfg.key()}").mkdir()  # no record: not a run
+    (root / f"{cfg.name}-{tiny(eval_batches=0, lr=0.5).key()}").mkdir()
+    twin = dataclasses.replace(cfg, name="other")
+    assert twin.key() == cfg.key()
+    assert archive.twins(cfg, root) == [root / f"other-{cfg.key()}"]
+    assert archive.twins(twin, root) == [root / f"{cfg.name}-{cfg.key()}"]
+
+
 def test_the_project_archive_is_small_and_every_run_in_it_verifies():
     root = archive.archive_root()
     assert archive.size_bytes(root) < 20e6 if root.exists() else True

@@ -253,7 +253,7 @@ class Family:
     whole held-out tail, patience, a cap), several seeds: does the nearest-neighbour distance
     of their final-position activations grow as sqrt(d_emb), as Eq. 13's radius does?"""
 
-    widths: tuple[int, ...] = (16, 32, 64, 128, 256)
+    widths: tuple[int, ...] = (8, 16, 32, 64, 128)
     seeds: tuple[int, ...] = (0, 1, 2)
     n_chunks: int = 2000  # chunks whose activations are compared (chapter 08's default)
     chunk_tokens: int = 64
@@ -333,6 +333,46 @@ def family_runs(corpus: dict, family: Family = FAMILY, workers: int = 1,
         keep(cfg, out)
     return {k: json.loads((Path(archive.find(cfg) or run_dir(cfg)) / "score.json").read_text())
             for k, cfg in cfgs.items()}
+
+
+MEASURES = {
+    "median": lambda score: score["median"],
+    "scaled": lambda score: score["median"] / score["rms"],
+    "gauss": lambda score: score["gauss_median"],
+    "vs_gauss": lambda score: score["median"] / score["gauss_median"],
+}  # what a family's slope is fitted to: the median distance, scale-free, the matched
+#    Gaussian's (the control with no memory in it), and the first over the third
+
+
+def complete_seeds(scores: dict, family: Family = FAMILY) -> list[int]:
+    """The seeds of ``family`` with a run at every width in ``scores`` (the dict of
+    :func:`family_runs`; None marks a missing run)."""
+    return [s for s in family.seeds
+            if all(scores.get((w, s)) is not None for w in family.widths)]
+
+
+def family_slopes(scores: dict, family: Family = FAMILY, n_boot: int = 2000,
+                  seed: int = 0) -> dict:
+    """{(where, measure): fit} of each measure of :data:`MEASURES` ~ d_emb^k across the
+    family's widths, after and before the final norm, over :func:`complete_seeds`. Each fit is
+    :func:`assocmem.experiments.fits.bracketed_power_law_fit` with exact points (a bracket of
+    width 0): its 95% interval resamples the seeds, so it says how much one training run moves
+    the slope (with three seeds, a coarse interval: ten distinct resamples). Empty when fewer
+    than two seeds are complete (no interval can be had)."""
+    from assocmem.experiments.fits import bracketed_power_law_fit
+
+    seeds = complete_seeds(scores, family)
+    if len(seeds) < 2:
+        return {}
+    points = [(w, s) for w in family.widths for s in seeds]
+    slopes = {}
+    for where in ("after", "before"):
+        for measure, value in MEASURES.items():
+            y = np.array([value(scores[p][where]) for p in points])
+            slopes[where, measure] = bracketed_power_law_fit(
+                [w for w, _ in points], y, y, [s for _, s in points], n_boot=n_boot,
+                rng=np.random.default_rng(seed))
+    return slopes
 
 
 def main(argv=None) -> None:

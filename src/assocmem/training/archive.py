@@ -46,6 +46,16 @@ def find(cfg: TrainConfig, root: Path | None = None) -> Path | None:
     return folder if (folder / "record.json").exists() else None
 
 
+def twins(cfg: TrainConfig, root: Path | None = None) -> list[Path]:
+    """The other archived runs of the very configuration of ``cfg``: its hash under another
+    name, as when two experiments train the same model (each keeps its own run, made on its own
+    machine, so that the pair measures how much the machine moves a run)."""
+    own = f"{cfg.name}-{cfg.key()}"
+    return sorted(folder.parent for folder in
+                  Path(root or archive_root()).glob(f"*-{cfg.key()}/record.json")
+                  if folder.parent.name != own)
+
+
 def is_archived(out_dir: Path) -> bool:
     return (Path(out_dir) / "metrics.jsonl.gz").exists()
 
