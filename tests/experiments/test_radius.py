@@ -112,14 +112,15 @@ def test_the_family_is_scored_archived_and_read_back_without_training(tmp_path, 
     import shutil
 
     from assocmem.data.text import corpus_argument
-    from assocmem.experiments.radius import FAMILY, family_runs
+    from assocmem.experiments.radius import FAMILY, family_final_runs, family_runs
+    from assocmem.training.runs import run_record
 
     monkeypatch.setenv("ASSOCMEM_RUNS_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("ASSOCMEM_RUN_ARCHIVE", str(tmp_path / "archive"))
     monkeypatch.delenv("ASSOCMEM_DATA_DIR", raising=False)
     corpus = corpus_argument(None)  # the fallback text
-    small = dataclasses.replace(FAMILY, widths=(16, 32), seeds=(0,), n_chunks=30, steps=20,
-                                train_tokens=8_000)
+    small = dataclasses.replace(FAMILY, widths=(16, 32), seeds=(0,), n_chunks=30, steps=50,
+                                train_tokens=8_000, extend_cap=100)
     with pytest.raises(ValueError, match="exclude each other"):
         family_runs(corpus, small, archive_runs=True, archived_only=True)
     assert family_runs(corpus, small, archived_only=True) == {(16, 0): None, (32, 0): None}
@@ -130,8 +131,13 @@ def test_the_family_is_scored_archived_and_read_back_without_training(tmp_path, 
     shutil.rmtree(tmp_path / "cache")
     assert family_runs(corpus, small, archived_only=True) == scores
     assert not (tmp_path / "cache").exists()
+    # each run is censored at 50 steps (patience 200), continued to 100, and scored there
+    final = family_final_runs(corpus, small, archived_only=True)
+    for cfg, out in final.values():
+        record = run_record(out)
+        assert cfg.steps == 100 and record["last_step"] == 100 and record["extends"]
     kept = sorted((tmp_path / "archive").glob("*/score.json"))
-    assert len(kept) == 2
+    assert len(kept) == 4  # the censored runs and their continuations
     kept[0].write_text(json.dumps({**json.loads(kept[0].read_text()), "seed": 7}))
     with pytest.raises(Exception, match="score.json"):  # a tampered score names its file
         family_runs(corpus, small, archived_only=True)

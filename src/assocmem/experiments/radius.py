@@ -259,6 +259,8 @@ class Family:
     chunk_tokens: int = 64
     steps: int | None = None  # the cap; None: chapter 10's cpu-long cap (others: tests, smoke)
     train_tokens: int | None = None  # None: chapter 10's largest cpu-long prefix
+    extend_cap: int | None = None  # a censored run goes on to this cap; None: chapter 10's
+    #                                cpu-long extend_cap (10,000 steps); 0: no extension
 
     def configs(self, corpus: dict) -> dict:
         """{(width, seed): TrainConfig} on ``corpus`` (the dict of
@@ -273,6 +275,12 @@ class Family:
         tokens = self.train_tokens or base.sizes[-1]
         return {(w, s): preset.run_config(f"w{w}", tokens, corpus, seed=s, steps=self.steps)
                 for w in self.widths for s in self.seeds}
+
+    def cap(self) -> int:
+        """The cap a censored run is continued to (0: none)."""
+        from assocmem.experiments.openelm_scaling import PRESETS as ELM
+
+        return ELM["cpu-long"].extend_cap if self.extend_cap is None else self.extend_cap
 
 
 FAMILY = Family()
@@ -300,21 +308,52 @@ def family_score(out_dir: Path, family: Family = FAMILY, seed: int = 0) -> dict:
 def family_runs(corpus: dict, family: Family = FAMILY, workers: int = 1,
                 archive_runs: bool = False, archived_only: bool = False) -> dict:
     """{(width, seed): the score of its run (:func:`family_score`), or None where
-    ``archived_only`` finds no archived run}. Unless ``archived_only``, every run is trained
-    (the archive first, then the cache) and scored while its weights are in the cache, the score
-    kept beside it as ``score.json``; with ``archive_runs`` each is archived with its score."""
+    ``archived_only`` finds no archived run}. A run censored at the family's cap is continued
+    to :meth:`Family.cap` (as chapter 10's ``cpu-long`` runs are), and the score is that of the
+    continued run. Unless ``archived_only``, every run is trained (the archive first, then the
+    cache) and scored while its weights are in the cache, the score kept beside it as
+    ``score.json``; with ``archive_runs`` each is archived with its score."""
+    return {k: (None if out is None else json.loads((Path(out) / "score.json").read_text()))
+            for k, (_, out) in family_final_runs(corpus, family, workers, archive_runs,
+                                                 archived_only).items()}
+
+
+def family_final_runs(corpus: dict, family: Family = FAMILY, workers: int = 1,
+                      archive_runs: bool = False, archived_only: bool = False) -> dict:
+    """{(width, seed): (its final configuration, its run folder or None)}: the run itself, or
+    its continuation to :meth:`Family.cap` where the run was censored; see
+    :func:`family_runs`."""
     from assocmem.training import archive
-    from assocmem.training.runs import archive_run, cached_train_many, run_dir
+    from assocmem.training.runs import (
+        archive_run,
+        cached_train_many,
+        extension,
+        run_dir,
+        run_record,
+    )
 
     if archive_runs and archived_only:
         raise ValueError("arguments 'archive_runs' and 'archived_only' exclude each other")
     cfgs = family.configs(corpus)
+    cap = family.cap()
+
+    def longer(cfg, out):
+        """The continuation of the run ``out`` of ``cfg`` where it was censored."""
+        return extension(cfg, cap) if cap and run_record(out)["censored"] else None
+
     if archived_only:
-        found = {k: archive.find(cfg) for k, cfg in cfgs.items()}
-        for out in filter(None, found.values()):
-            archive.read(out)
-        return {k: json.loads((out / "score.json").read_text()) if out else None
-                for k, out in found.items()}
+        final = {}
+        for k, cfg in cfgs.items():
+            out = archive.find(cfg)
+            if out:
+                archive.read(out)  # verified, or CorruptRun naming it
+                more = longer(cfg, out)
+                if more:
+                    cfg, out = more, archive.find(more)
+                    if out:
+                        archive.read(out)
+            final[k] = (cfg, out)
+        return final
     keys = {cfg.key(): k for k, cfg in cfgs.items()}
 
     def keep(cfg, out) -> None:
@@ -327,12 +366,21 @@ def family_runs(corpus: dict, family: Family = FAMILY, workers: int = 1,
                        f"--archive")
             print(f"archived {archive_run(cfg, command)}", flush=True)
 
-    done = cached_train_many(list(cfgs.values()), workers=workers, desc="radius family",
-                             then=keep)
-    for cfg, out in zip(cfgs.values(), done, strict=True):  # finished before this call
-        keep(cfg, out)
-    return {k: json.loads((Path(archive.find(cfg) or run_dir(cfg)) / "score.json").read_text())
-            for k, cfg in cfgs.items()}
+    def train(todo: dict, desc: str, extends: dict | None = None) -> dict:
+        done = cached_train_many(list(todo.values()), workers=workers, desc=desc, then=keep,
+                                 extends=extends)
+        for cfg, out in zip(todo.values(), done, strict=True):  # finished before this call
+            keep(cfg, out)
+        return dict(zip(todo, done, strict=True))
+
+    done = train(cfgs, "radius family")
+    more = {k: c for k, c in ((k, longer(cfgs[k], out)) for k, out in done.items()) if c}
+    keys.update({c.key(): k for k, c in more.items()})
+    if more:
+        done.update(train(more, f"radius family: censored runs to {cap:,} steps",
+                          extends={c.key(): cfgs[k] for k, c in more.items()}))
+    final = {k: more.get(k, cfg) for k, cfg in cfgs.items()}
+    return {k: (cfg, Path(archive.find(cfg) or run_dir(cfg))) for k, cfg in final.items()}
 
 
 MEASURES = {
