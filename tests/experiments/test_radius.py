@@ -165,3 +165,15 @@ def test_family_slopes_recover_a_known_growth_and_skip_incomplete_seeds():
     assert abs(slopes["after", "vs_gauss"]["k"]) < 1e-9
     scores[32, 1] = None  # one complete seed: no interval, no slope
     assert family_slopes(scores, family) == {}
+
+
+def test_isotropic_nn_medians_grow_faster_than_sqrt_d_until_d_is_large():
+    from assocmem.experiments.radius import isotropic_nn_medians
+
+    widths = [8, 16, 128, 256, 1024, 2048]
+    med = isotropic_nn_medians(widths, 500)
+    slope = np.diff(np.log(med)) / np.diff(np.log(widths))
+    assert slope[0] > 0.9 and 0.5 < slope[-1] < 0.56  # 8 -> 16; 1024 -> 2048
+    assert abs(med[-1] / np.sqrt(2 * 2048) - 1) < 0.1  # concentration at sqrt(2d)
+    with pytest.raises(ValueError, match="n_vectors"):
+        isotropic_nn_medians(widths, 1)

@@ -634,11 +634,15 @@ CATALOGUE: dict[str, Entry] = {
             chapter="08_radius_experiment",
             impact="main result",
             reason="The claim is about GPT-2 medium on OpenWebText, which the book cannot load "
-            "offline; the stand-ins (MiniLM, an encoder whose final normalization sets its "
-            "norms, and small causal models of three widths) cannot test an absolute-distance "
-            "claim, and the widths test the theory's sqrt(d) growth only over a factor of 4. "
-            "Decider: GPT-2 medium, 100,000 chunks of 256 tokens, a scale-free comparison, and "
-            "causal models over a decade of widths.",
+            "offline. The stand-ins cannot test an absolute-distance claim: MiniLM is an "
+            "encoder whose final normalization sets its norms, and small causal models' "
+            "distances follow their learned gains. The archived family of causal models "
+            "(widths 8-128, three seeds, trained to their validation minimum) cannot test the "
+            "theory's sqrt(d) growth either: at 2,000 vectors even a structureless Gaussian "
+            "cloud's nearest-neighbour distance grows much faster than sqrt(d) over these "
+            "widths, so the slope measures the sampling as much as the models. Decider: GPT-2 "
+            "medium, 100,000 chunks of 256 tokens, compared scale-free with a matched Gaussian "
+            "of as many vectors.",
             changes="Nothing yet: Sec. 6.1's support for Eq. 13 stays unverified; note Eq. 13 is "
             "itself refuted, so agreement would not rescue Prop. 5.",
             main=True,

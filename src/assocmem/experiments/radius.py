@@ -387,9 +387,11 @@ MEASURES = {
     "median": lambda score: score["median"],
     "scaled": lambda score: score["median"] / score["rms"],
     "gauss": lambda score: score["gauss_median"],
+    "gauss_scaled": lambda score: score["gauss_median"] / score["rms"],
     "vs_gauss": lambda score: score["median"] / score["gauss_median"],
-}  # what a family's slope is fitted to: the median distance, scale-free, the matched
-#    Gaussian's (the control with no memory in it), and the first over the third
+}  # what a family's slope is fitted to: the median distance, absolute and scale-free, the
+#    matched Gaussian's (the control with no memory in it), absolute and scale-free, and the
+#    model's over the Gaussian's
 
 
 def complete_seeds(scores: dict, family: Family = FAMILY) -> list[int]:
@@ -421,6 +423,20 @@ def family_slopes(scores: dict, family: Family = FAMILY, n_boot: int = 2000,
                 [w for w, _ in points], y, y, [s for _, s in points], n_boot=n_boot,
                 rng=np.random.default_rng(seed))
     return slopes
+
+
+def isotropic_nn_medians(widths, n_vectors: int, seed: int = 0) -> np.ndarray:
+    """The median nearest-neighbour distance among ``n_vectors`` draws of N(0, I_d) for each
+    d in ``widths``: what the sampling alone does. It grows as sqrt(d) only when d is far
+    above log(n_vectors), where all distances concentrate at sqrt(2d); at fewer dimensions the
+    nearest neighbour is closer than that, and its distance grows faster than sqrt(d)."""
+    from assocmem.neighbors import nearest_neighbor_distances
+
+    widths = [check_int("widths", w, low=1) for w in widths]
+    n_vectors = check_int("n_vectors", n_vectors, low=2)
+    rng = np.random.default_rng(seed)
+    return np.array([float(np.median(nearest_neighbor_distances(
+        rng.standard_normal((n_vectors, d)).astype(np.float32)))) for d in widths])
 
 
 def main(argv=None) -> None:
