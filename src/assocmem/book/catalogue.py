@@ -637,7 +637,7 @@ CATALOGUE: dict[str, Entry] = {
             "offline. The stand-ins cannot test an absolute-distance claim: MiniLM is an "
             "encoder whose final normalization sets its norms, and small causal models' "
             "distances follow their learned gains. The archived family of causal models "
-            "(widths 8-256, three seeds, trained to their validation minimum) cannot test the "
+            "(widths 8-128, three seeds, trained to their validation minimum) cannot test the "
             "theory's sqrt(d) growth either: at 2,000 vectors even a structureless Gaussian "
             "cloud's nearest-neighbour distance grows much faster than sqrt(d) over these "
             "widths, so the slope measures the sampling as much as the models. Decider: GPT-2 "

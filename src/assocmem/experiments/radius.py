@@ -253,7 +253,7 @@ class Family:
     whole held-out tail, patience, a cap), several seeds: does the nearest-neighbour distance
     of their final-position activations grow as sqrt(d_emb), as Eq. 13's radius does?"""
 
-    widths: tuple[int, ...] = (8, 16, 32, 64, 128, 256)
+    widths: tuple[int, ...] = (8, 16, 32, 64, 128)
     seeds: tuple[int, ...] = (0, 1, 2)
     n_chunks: int = 2000  # chunks whose activations are compared (chapter 08's default)
     chunk_tokens: int = 64
