@@ -112,7 +112,14 @@ def test_the_family_is_scored_archived_and_read_back_without_training(tmp_path, 
     import shutil
 
     from assocmem.data.text import corpus_argument
-    from assocmem.experiments.radius import FAMILY, family_final_runs, family_runs
+    from assocmem.experiments.radius import (
+        FAMILY,
+        family_final_runs,
+        family_runs,
+        twin_pairs,
+        unpaired_twins,
+    )
+    from assocmem.training import archive
     from assocmem.training.runs import run_record
 
     monkeypatch.setenv("ASSOCMEM_RUNS_DIR", str(tmp_path / "cache"))
@@ -138,6 +145,24 @@ def test_the_family_is_scored_archived_and_read_back_without_training(tmp_path, 
         assert cfg.steps == 100 and record["last_step"] == 100 and record["extends"]
     kept = sorted((tmp_path / "archive").glob("*/score.json"))
     assert len(kept) == 4  # the censored runs and their continuations
+    # a twin: the final run of width 16 archived by another experiment under another name
+    assert twin_pairs(final) == [] and unpaired_twins(final, corpus, small) == []
+    cfg16, out16 = final[16, 0]
+    twin = tmp_path / "archive" / f"elm-other-w16-{cfg16.key()}"
+    shutil.copytree(out16, twin)
+    record = json.loads((twin / "record.json").read_text())
+    (twin / "record.json").write_text(json.dumps(
+        {**record, "best_val": record["best_val"] + 0.25, "device": "elsewhere"}))
+    (row,) = twin_pairs(final)
+    assert (row["d_emb"], row["seed"], row["twin"]) == (16, 0, "elm-other-w16")
+    assert row["gap"] == pytest.approx(-0.25) and row["device, twin"] == "elsewhere"
+    assert row["stop step, here"] == row["stop step, twin"] == 100
+    # a twin of the first (censored) run only: the final runs cannot be paired
+    first16 = small.configs(corpus)[16, 0]
+    shutil.copytree(archive.find(first16),
+                    tmp_path / "archive" / f"elm-other-first-{first16.key()}")
+    shutil.rmtree(twin)
+    assert twin_pairs(final) == [] and unpaired_twins(final, corpus, small) == [(16, 0)]
     kept[0].write_text(json.dumps({**json.loads(kept[0].read_text()), "seed": 7}))
     with pytest.raises(Exception, match="score.json"):  # a tampered score names its file
         family_runs(corpus, small, archived_only=True)

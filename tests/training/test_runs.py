@@ -1,6 +1,7 @@
 """The run cache: a finished run is verified before it is read, and two processes asking for
 the same run produce one run."""
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -109,6 +110,25 @@ def test_parallel_runs_match_serial_runs(tmp_path):
         assert json.loads((b / "finished.json").read_text())["steps"] == 12
     with pytest.raises(ValueError, match="workers"):
         cached_train_many(cfgs, workers=0)
+    # a later call reuses the same worker processes (torch imported once per process)
+    from assocmem.training import runs
+
+    pool = runs._POOLS[2]
+    more = [dataclasses.replace(c, seed=c.seed + 2) for c in cfgs]
+    cached_train_many(more, workers=2, root=tmp_path / "parallel")
+    assert runs._POOLS[2] is pool
+
+
+def test_padding_shifts_each_sequence_by_one_token():
+    import torch
+
+    from assocmem.training.tasks import IGNORE, SequenceDataset
+
+    seqs = [torch.tensor([1, 5, 6, 7]), torch.tensor([1, 8]), torch.tensor([1, 9, 4])]
+    inputs, targets = SequenceDataset(seqs, seqs, ["x"] * 10, 8)._pad(seqs)
+    assert inputs.tolist() == [[1, 5, 6], [1, 0, 0], [1, 9, 0]]
+    assert targets.tolist() == [[5, 6, 7], [8, IGNORE, IGNORE], [9, 4, IGNORE]]
+    assert inputs.dtype == targets.dtype == torch.long
 
 
 def test_first_divergence_finds_where_two_courses_part():

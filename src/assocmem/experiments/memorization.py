@@ -58,6 +58,7 @@ class Preset:
     min_delta: float = 0.0
     eval_every: int = 0  # steps between evaluations over all patterns (0: at the end only)
     seeds: tuple[int, ...] = (0,)  # the seeds the search of the command line runs
+    device: str = "cpu"  # where the runs train ("cuda": the gpu preset)
 
     def train_config(self, d: int, width: int, seed: int = 0) -> TrainConfig:
         """The training configuration for d patterns and a model of the given width."""
@@ -75,12 +76,13 @@ class Preset:
             warmup_steps=50, decay=self.decay, min_lr_ratio=0.05, weight_decay=0.0,
             eval_every=eval_every, eval_batches=math.ceil(d / batch), log_every=50,
             patience=self.patience, min_delta=self.min_delta,
-            checkpoint_every=500, seed=seed)
+            checkpoint_every=500, seed=seed, device=self.device)
 
     def runs(self, seed: int = 0, device: str = "cpu") -> dict[str, TrainConfig]:
         """Every (d, width) run of the default grids, by name (for the command line)."""
-        if device != "cpu":
-            raise ValueError("argument 'device': the memorization runs train on the CPU")
+        if device != self.device:
+            raise ValueError(f"argument 'device': the {self.name} preset's runs train on "
+                             f"{self.device!r}; got {device!r}")
         return {f"d{d}-w{w}": self.train_config(d, w, seed) for d in self.d_values
                 for w in self.widths}
 
@@ -100,6 +102,14 @@ PRESETS: dict[str, Preset] = {
                        widths=(4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128), decay="constant",
                        patience=500,
                        min_delta=0.005, eval_every=50, seeds=(0, 1, 2)),
+    # cpu-long's patterns and criterion on one H100 or H200, d to 4,096 (2.4 decades, a
+    # factor 4 a step), widths 4-256: about four minutes by the estimate of
+    # assocmem.experiments.gpu_budget (not yet run on a GPU).
+    "gpu": Preset("gpu", length=12, vocab=16, min_hamming=4, prefix=6, layers=2, steps=8000,
+                  lr=5e-3, batch=512, d_values=(16, 64, 256, 1024, 4096),
+                  widths=(4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256),
+                  decay="constant", patience=500, min_delta=0.005, eval_every=50,
+                  seeds=(0, 1, 2), device="cuda"),
     "paper": Preset("paper", length=64, vocab=256, min_hamming=16, prefix=16, layers=4,
                     steps=20_000, lr=1e-3, batch=512, **_GRIDS),
 }

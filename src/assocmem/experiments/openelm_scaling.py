@@ -62,6 +62,7 @@ class Preset:
     extend_cap: int = 0  # > 0: a run censored at ``steps`` goes on to this cap (archived)
     seeds: tuple[int, ...] = (0,)  # the seeds of Table 3's grid
     robustness_seeds: int = 5  # App. F.2: seeds of the largest model on the largest prefix
+    device: str = "cpu"  # where the preset's runs train unless told otherwise ("cuda": gpu)
     notes: str = field(default="", compare=False)
 
     def model_args(self, model: str) -> dict:
@@ -84,9 +85,10 @@ class Preset:
         return openelm_counts(cfg)["transformer layers"]
 
     def run_config(self, model: str, train_tokens: int, corpus: dict, seed: int = 0,
-                   device: str = "cpu", steps: int | None = None) -> TrainConfig:
+                   device: str | None = None, steps: int | None = None) -> TrainConfig:
         """The run of ``model`` on the first ``train_tokens`` tokens of ``corpus`` (the dict of
-        :func:`assocmem.data.text.corpus_argument`)."""
+        :func:`assocmem.data.text.corpus_argument`), on ``device`` (None: the preset's)."""
+        device = device or self.device
         return TrainConfig(
             name=f"elm-{self.name}-{model.replace(' ', '').lower()}-D{train_tokens}-s{seed}",
             task="text",
@@ -151,6 +153,20 @@ PRESETS: dict[str, Preset] = {
               "there is continued to 10,000 steps, and censored only beyond), validated on the "
               "whole held-out tail every 50 steps, a constant learning rate after warmup (so "
               "that a run's course does not depend on its cap)."),
+    "gpu": Preset(
+        "gpu", models={"Model 1": dict(model_dim=32), "Model 2": dict(model_dim=64),
+                       "Model 3": dict(model_dim=128)},
+        shape=dict(n_layers=4, head_dim=16, num_gqa_groups=2, qkv_multipliers=(0.5, 1.0),
+                   ffn_multipliers=(0.5, 4.0), ffn_dim_divisor=16),
+        tokenizer="bpe-1024", context=128, piece_chars=50_000, batch_size=64, micro_batch=64,
+        sizes=tuple(int(round(d)) for d in np.geomspace(16_000, 2_048_000, 12)),
+        steps=3000, lr=2e-3, warmup_steps=50, decay="constant", eval_every=50, eval_batches=0,
+        window=100, patience=200, seeds=(0, 1, 2), extend_cap=10_000, device="cuda",
+        notes="One H100 or H200, about ten minutes by the estimate of "
+              "assocmem.experiments.gpu_budget (not yet run on a GPU): cpu-long's design at "
+              "4 layers, N from 42k to 591k (1.2 decades), 128-token windows, 12 prefixes "
+              "from 16,000 tokens to 2.05M, nearly the whole training text (2.1 decades), "
+              "3 seeds, the same criterion, validation on the whole held-out tail."),
     "paper": Preset(
         "paper", models={name: dict(model_dim=spec["model_dim"])
                          for name, spec in PAPER_OPENELM.items()},

@@ -259,8 +259,10 @@ class Family:
     chunk_tokens: int = 64
     steps: int | None = None  # the cap; None: chapter 10's cpu-long cap (others: tests, smoke)
     train_tokens: int | None = None  # None: chapter 10's largest cpu-long prefix
-    extend_cap: int | None = None  # a censored run goes on to this cap; None: chapter 10's
-    #                                cpu-long extend_cap (10,000 steps); 0: no extension
+    extend_cap: int | None = None  # a censored run goes on to this cap; None: the preset's
+    #                                extend_cap (10,000 steps); 0: no extension
+    preset: str = "cpu-long"  # chapter 10's preset whose shape, criterion and largest prefix
+    #                           the family takes ("gpu": on a GPU)
 
     def configs(self, corpus: dict) -> dict:
         """{(width, seed): TrainConfig} on ``corpus`` (the dict of
@@ -269,7 +271,7 @@ class Family:
 
         from assocmem.experiments.openelm_scaling import PRESETS as ELM
 
-        base = ELM["cpu-long"]
+        base = ELM[self.preset]
         preset = dataclasses.replace(base, models={f"w{w}": dict(model_dim=w)
                                                    for w in self.widths})
         tokens = self.train_tokens or base.sizes[-1]
@@ -280,10 +282,14 @@ class Family:
         """The cap a censored run is continued to (0: none)."""
         from assocmem.experiments.openelm_scaling import PRESETS as ELM
 
-        return ELM["cpu-long"].extend_cap if self.extend_cap is None else self.extend_cap
+        return ELM[self.preset].extend_cap if self.extend_cap is None else self.extend_cap
 
 
 FAMILY = Family()
+FAMILIES = {"cpu-long": FAMILY,  # archived: 2 cores, in the background
+            # one H100 or H200: widths to 512 (1.8 decades) of chapter 10's gpu shape on its
+            # largest prefix, about two minutes by assocmem.experiments.gpu_budget (not yet run)
+            "gpu": Family(widths=(16, 32, 64, 128, 256, 512), preset="gpu")}
 SUMMARY_FIELDS = ("d", "vectors", "mean", "median", "target", "ratio", "rms", "scaled_ratio",
                   "shrink", "gauss_median", "gauss_ratio")
 
@@ -363,7 +369,8 @@ def family_final_runs(corpus: dict, family: Family = FAMILY, workers: int = 1,
         if archive_runs and archive.find(cfg) is None:
             width, seed = keys[cfg.key()]
             command = (f"python -m assocmem.experiments.radius --width {width} --seed {seed} "
-                       f"--archive")
+                       + ("" if family.preset == "cpu-long" else f"--family {family.preset} ")
+                       + "--archive")
             print(f"archived {archive_run(cfg, command)}", flush=True)
 
     def train(todo: dict, desc: str, extends: dict | None = None) -> dict:
@@ -381,6 +388,42 @@ def family_final_runs(corpus: dict, family: Family = FAMILY, workers: int = 1,
                           extends={c.key(): cfgs[k] for k, c in more.items()}))
     final = {k: more.get(k, cfg) for k, cfg in cfgs.items()}
     return {k: (cfg, Path(archive.find(cfg) or run_dir(cfg))) for k, cfg in final.items()}
+
+
+def twin_pairs(final_runs: dict) -> list[dict]:
+    """One row per archived twin of a run of ``final_runs`` (the dict of
+    :func:`family_final_runs`): the same configuration archived by another experiment
+    (:func:`assocmem.training.archive.twins`), as chapter 10 archives the family's widths 16-64.
+    Each row gives both runs' best validation loss, their gap (this run's minus the twin's), where
+    each stopped and on which device: how much the machine alone moves a run."""
+    from assocmem.training import archive
+    from assocmem.training.runs import run_record
+
+    rows = []
+    for (width, seed), (cfg, out) in sorted(final_runs.items()):
+        if out is None:
+            continue
+        here = run_record(out)
+        for other in archive.twins(cfg):
+            twin = run_record(other)
+            rows.append({"d_emb": width, "seed": seed, "twin": other.name.rsplit("-", 1)[0],
+                         "best val, here": here["best_val"], "best val, twin": twin["best_val"],
+                         "gap": here["best_val"] - twin["best_val"],
+                         "stop step, here": here["last_step"],
+                         "stop step, twin": twin["last_step"],
+                         "device, here": here["device"], "device, twin": twin["device"]})
+    return rows
+
+
+def unpaired_twins(final_runs: dict, corpus: dict, family: Family = FAMILY) -> list[tuple]:
+    """The (width, seed) whose first run has an archived twin but whose final run has none: one
+    copy stopped by its criterion within the family's cap, the other was censored there and
+    continued, so the final runs differ in configuration and cannot be paired."""
+    from assocmem.training import archive
+
+    return [k for k, cfg in family.configs(corpus).items()
+            if final_runs.get(k, (None, None))[1] is not None and archive.twins(cfg)
+            and not archive.twins(final_runs[k][0])]
 
 
 MEASURES = {
@@ -449,7 +492,9 @@ def main(argv=None) -> None:
 
     parser = argparse.ArgumentParser(prog="python -m assocmem.experiments.radius",
                                      description=main.__doc__)
-    parser.add_argument("--width", type=int, choices=FAMILY.widths)
+    parser.add_argument("--family", choices=sorted(FAMILIES), default="cpu-long",
+                        help="which family (gpu: its runs train on CUDA)")
+    parser.add_argument("--width", type=int)
     parser.add_argument("--seed", type=int)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--archive", action="store_true")
@@ -459,8 +504,11 @@ def main(argv=None) -> None:
         parser.error("arguments --width and --seed go together (or neither: every run)")
     if args.workers < 1:
         parser.error(f"argument --workers: must be >= 1; got {args.workers}")
-    family = FAMILY if args.width is None else dataclasses.replace(
-        FAMILY, widths=(args.width,), seeds=(args.seed,))
+    family = FAMILIES[args.family]
+    if args.width is not None and args.width not in family.widths:
+        parser.error(f"argument --width: must be one of {family.widths}; got {args.width}")
+    if args.width is not None:
+        family = dataclasses.replace(family, widths=(args.width,), seeds=(args.seed,))
     scores = family_runs(corpus_argument(args.corpus or None), family, workers=args.workers,
                          archive_runs=args.archive)
     for (width, seed), score in scores.items():

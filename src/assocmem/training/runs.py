@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import fcntl
 import json
+import os
 import shutil
 import sys
 from contextlib import contextmanager
@@ -252,9 +253,35 @@ def cached_train(cfg: TrainConfig, root: Path | None = None, progress: bool = Tr
     return out_dir
 
 
-def _train_one_thread(job: tuple[TrainConfig, Path | None, TrainConfig | None]) -> Path:
+def _project_env() -> dict:
+    """The project's environment variables (where runs, the archive and the data lie)."""
+    return {k: v for k, v in os.environ.items() if k.startswith("ASSOCMEM_")}
+
+
+def _train_one_thread(job: tuple[TrainConfig, Path | None, TrainConfig | None, dict]) -> Path:
+    cfg, root, extends, env = job
+    for name in set(_project_env()) - set(env):  # a reused worker takes the caller's settings
+        del os.environ[name]
+    os.environ.update(env)
     torch.set_num_threads(1)
-    return cached_train(job[0], job[1], progress=False, extends=job[2])
+    return cached_train(cfg, root, progress=False, extends=extends)
+
+
+_POOLS: dict = {}  # workers -> a pool of spawned processes, kept for the life of this process
+
+
+def _pool(workers: int):
+    """A pool of ``workers`` spawned processes, reused by every later call with as many: each
+    process imports torch (and the optimizer's compiler modules) once, not once per call,
+    which for short runs costs as much as the training (measured in chapter 12's ladder)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = _POOLS.get(workers)
+    if pool is None:
+        pool = _POOLS[workers] = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("spawn"))
+    return pool
 
 
 def cached_train_many(cfgs: list[TrainConfig], workers: int = 1, root: Path | None = None,
@@ -275,16 +302,23 @@ def cached_train_many(cfgs: list[TrainConfig], workers: int = 1, root: Path | No
             if then:
                 then(cfg, out)
     else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
+        from concurrent.futures import as_completed
+        from concurrent.futures.process import BrokenProcessPool
 
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            jobs = {pool.submit(_train_one_thread, (cfg, root, extends.get(cfg.key()))): cfg
+        pool = _pool(workers)
+        try:
+            jobs = {pool.submit(_train_one_thread,
+                                (cfg, root, extends.get(cfg.key()), _project_env())): cfg
                     for cfg in todo}
             for job in tqdm(as_completed(jobs), total=len(todo), desc=desc, file=sys.stderr):
                 out = job.result()
                 if then:
                     then(jobs[job], out)
+        except BaseException as error:  # a failed or interrupted call leaves no pool behind
+            _POOLS.pop(workers, None)
+            pool.shutdown(wait=not isinstance(error, BrokenProcessPool | KeyboardInterrupt),
+                          cancel_futures=True)
+            raise
     for cfg in cfgs:  # finished before: verify them too
         read_metrics(locate(cfg, root))
     return [locate(cfg, root) for cfg in cfgs]

@@ -36,12 +36,12 @@ class SequenceDataset:
         return len(self.vocab)
 
     def _pad(self, seqs: list[torch.Tensor]) -> tuple[torch.Tensor, torch.Tensor]:
-        width = max(len(s) for s in seqs) - 1
-        inputs = torch.zeros(len(seqs), width, dtype=torch.long)  # <pad> = 0
-        targets = torch.full((len(seqs), width), IGNORE, dtype=torch.long)
-        for row, seq in enumerate(seqs):
-            inputs[row, : len(seq) - 1] = seq[:-1]
-            targets[row, : len(seq) - 1] = seq[1:]
+        """(inputs, targets): each sequence but its last token, padded with <pad> = 0, and
+        each but its first, padded with IGNORE, to the batch's longest."""
+        from torch.nn.utils.rnn import pad_sequence
+
+        inputs = pad_sequence([s[:-1] for s in seqs], batch_first=True, padding_value=0)
+        targets = pad_sequence([s[1:] for s in seqs], batch_first=True, padding_value=IGNORE)
         return inputs, targets
 
     def train_batch(self, batch: int, generator: torch.Generator):
