@@ -84,7 +84,13 @@ def test_cli_rejects_bad_arguments(tmp_path):
                          str(tmp_path / "x"), check=False)
         assert result.returncode == 2 and message in result.stderr, result.stderr
     listed = run_cli("--experiment", "question_formation", "--preset", "cpu", "--list")
-    assert listed.stdout.split() == ["depth-6", "depth-10"]
+    assert listed.stdout.split() == ["depth-6", "depth-10", "depth-6-s0", "depth-10-s0"]
+    for walk in ("5:memorized", "0:nosuch", "x"):
+        result = run_cli("--experiment", "memorization", "--preset", "cpu-long", "--all",
+                         "--walk", walk, check=False)
+        assert result.returncode == 2 and "--walk" in result.stderr, result.stderr
+    result = run_cli("--experiment", "memorization", "--preset", "gpu", "--list", check=False)
+    assert result.returncode == 2 and "'cuda'" in result.stderr, result.stderr
 
 
 def test_cached_train_reuses_finished_runs(tmp_path):

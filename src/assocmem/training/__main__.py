@@ -7,7 +7,8 @@
     python -m assocmem.training --experiment openelm_scaling --preset cpu-long --all \
         --workers 2 --archive     (every run of the preset, each archived as it finishes)
     python -m assocmem.training --experiment memorization --preset cpu-long --all \
-        --workers 2 --archive     (chapter 12's ladder searches, every seed of the preset)
+        --workers 2 --archive     (chapter 12's ladder searches, every seed of the preset;
+                                   --walk 0:saturated walks one seed for one criterion)
 
 The presets are the experiments' own (``assocmem.experiments.<experiment>.PRESETS``), the same
 registry the notebooks validate their ``preset`` parameter against.
@@ -40,6 +41,10 @@ def main(argv=None) -> None:
     parser.add_argument("--workers", type=int, default=1, help="--all: runs side by side")
     parser.add_argument("--archive", action="store_true",
                         help="--all: copy each finished run into the archive of measured runs")
+    parser.add_argument("--walk", metavar="SEED:CRITERION",
+                        help="memorization --all: only this seed's walk for this criterion "
+                             "(memorized or saturated), so that several processes walk side "
+                             "by side")
     parser.add_argument("--corpus", default="", help="openelm_scaling: a corpus directory")
     parser.add_argument("--steps", type=int, help="optimizer steps (default: the preset's)")
     parser.add_argument("--out", type=Path, help="run directory")
@@ -73,11 +78,19 @@ def main(argv=None) -> None:
         print("\n".join(runs))
         return
     if args.all and args.experiment == "memorization":  # the ladder searches, not a grid
-        from assocmem.experiments.memorization import search
+        from assocmem.experiments.memorization import CRITERIA, search
 
         if args.workers < 1:
             parser.error(f"argument --workers: must be >= 1; got {args.workers}")
-        search(preset, workers=args.workers, archive_runs=args.archive)
+        seeds, criteria = None, CRITERIA
+        if args.walk:
+            seed, _, criterion = args.walk.partition(":")
+            if not seed.isdigit() or int(seed) not in preset.seeds or criterion not in CRITERIA:
+                parser.error(f"argument --walk: must be SEED:CRITERION with a seed of "
+                             f"{preset.seeds} and a criterion of {CRITERIA}; got {args.walk!r}")
+            seeds, criteria = (int(seed),), (criterion,)
+        search(preset, seeds=seeds, workers=args.workers, archive_runs=args.archive,
+               criteria=criteria)
         return
     if args.all:
         train_all(args, runs if not hasattr(preset, "all_runs") else
