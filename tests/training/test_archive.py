@@ -235,3 +235,18 @@ def test_min_delta_stops_a_run_whose_minimum_moves_by_less(tmp_path):
         tiny(min_delta=-0.1)
     with pytest.raises(ValueError, match="'min_delta'"):
         tiny(min_delta=float("nan"))
+
+
+def test_the_largest_archived_preset_is_found_by_its_run_names(tmp_path):
+    root = tmp_path / "archive"
+    assert archive.largest_present("elm-{preset}-model*", root=root) is None
+    (root / "elm-cpu-long-model1-D8000-s0-abc").mkdir(parents=True)
+    assert archive.largest_present("elm-{preset}-model*", root=root) is None  # no record
+    (root / "elm-cpu-long-model1-D8000-s0-abc" / "record.json").write_text("{}")
+    assert archive.largest_present("elm-{preset}-model*", root=root) == "cpu-long"
+    (root / "elm-gpu-w16-D8000-s0-abc").mkdir()
+    (root / "elm-gpu-w16-D8000-s0-abc" / "record.json").write_text("{}")
+    assert archive.largest_present("elm-{preset}-model*", root=root) == "cpu-long"
+    assert archive.largest_present("elm-{preset}-w*", root=root) == "gpu"
+    with pytest.raises(ValueError, match="'pattern'"):
+        archive.largest_present("elm-gpu-*", root=root)

@@ -56,6 +56,21 @@ def twins(cfg: TrainConfig, root: Path | None = None) -> list[Path]:
                   if folder.parent.name != own)
 
 
+def largest_present(pattern: str, presets: tuple[str, ...] = ("gpu", "cpu-long"),
+                    root: Path | None = None) -> str | None:
+    """The first of ``presets`` (largest first) of which the archive holds a run whose folder
+    matches ``pattern`` with the preset's name for ``{preset}`` (``"elm-{preset}-model*"``), or
+    None: which preset a chapter shows beside its live one, and takes its verdict from."""
+    if "{preset}" not in pattern:
+        raise ValueError(f"argument 'pattern' must hold '{{preset}}'; got {pattern!r}")
+    folder = Path(root or archive_root())
+    for preset in presets:
+        if any((run / "record.json").exists()
+               for run in folder.glob(pattern.format(preset=preset))):
+            return preset
+    return None
+
+
 def is_archived(out_dir: Path) -> bool:
     return (Path(out_dir) / "metrics.jsonl.gz").exists()
 
