@@ -88,3 +88,19 @@ def test_longest_example_bounds_samples_and_real_files():
         pairs = qf.load_mccoy(real_dir() / split)
         longest = max(longest, max(len(s.split()) + len(t.split()) for s, t in pairs))
     assert longest == qf.longest_example(bos_eos=False)  # the real files reach the bound
+
+
+def test_sampling_draws_the_same_examples_as_generator_choice():
+    """The sampler picks each rule from one uniform draw, as Generator.choice(n, p=p) does: the
+    examples (and so every cached and archived run's data) are those of the first version."""
+    import hashlib
+    import json
+
+    examples = qf.generate(3000, np.random.default_rng(7))
+    digest = hashlib.sha256(json.dumps(examples).encode()).hexdigest()[:16]
+    assert digest == "c8f637e75ddd1656"
+    rng, ref = np.random.default_rng(3), np.random.default_rng(3)
+    for _ in range(200):  # rule by rule against numpy's own choice
+        cdf, _ = qf._choices("NP_M_S")
+        p = np.diff([0.0, *cdf])
+        assert qf.bisect.bisect_right(cdf, rng.random()) == ref.choice(len(cdf), p=p)

@@ -239,14 +239,21 @@ def test_min_delta_stops_a_run_whose_minimum_moves_by_less(tmp_path):
 
 def test_the_largest_archived_preset_is_found_by_its_run_names(tmp_path):
     root = tmp_path / "archive"
-    assert archive.largest_present("elm-{preset}-model*", root=root) is None
+    needed = {"gpu": 2, "cpu-long": 1}
+
+    def run(name):
+        (root / name).mkdir(parents=True)
+        (root / name / "record.json").write_text("{}")
+
+    assert archive.largest_present("elm-{preset}-model*", needed, root=root) is None
     (root / "elm-cpu-long-model1-D8000-s0-abc").mkdir(parents=True)
-    assert archive.largest_present("elm-{preset}-model*", root=root) is None  # no record
+    assert archive.largest_present("elm-{preset}-model*", needed, root=root) is None  # no record
     (root / "elm-cpu-long-model1-D8000-s0-abc" / "record.json").write_text("{}")
-    assert archive.largest_present("elm-{preset}-model*", root=root) == "cpu-long"
-    (root / "elm-gpu-w16-D8000-s0-abc").mkdir()
-    (root / "elm-gpu-w16-D8000-s0-abc" / "record.json").write_text("{}")
-    assert archive.largest_present("elm-{preset}-model*", root=root) == "cpu-long"
-    assert archive.largest_present("elm-{preset}-w*", root=root) == "gpu"
+    assert archive.largest_present("elm-{preset}-model*", needed, root=root) == "cpu-long"
+    run("elm-gpu-w16-D8000-s0-abc")
+    run("elm-gpu-model1-D8000-s0-abc")  # one gpu run of the two a grid needs: passed over
+    assert archive.largest_present("elm-{preset}-model*", needed, root=root) == "cpu-long"
+    run("elm-gpu-model2-D8000-s0-abc")
+    assert archive.largest_present("elm-{preset}-model*", needed, root=root) == "gpu"
     with pytest.raises(ValueError, match="'pattern'"):
-        archive.largest_present("elm-gpu-*", root=root)
+        archive.largest_present("elm-gpu-*", needed, root=root)

@@ -90,7 +90,7 @@ class Preset:
 _GRIDS = dict(d_values=(8, 16, 32, 64, 128, 256), widths=(8, 12, 16, 24, 32, 48, 64))
 PRESETS: dict[str, Preset] = {
     # T = 12 tokens over 16 symbols, pairwise Hamming distance >= 4, unique 6-token prefixes.
-    "cpu": Preset("cpu", length=12, vocab=16, min_hamming=4, prefix=6, layers=2, steps=600,
+    "cpu": Preset("cpu", length=12, vocab=16, min_hamming=4, prefix=6, layers=2, steps=400,
                   lr=5e-3, batch=128, **_GRIDS),
     # The same patterns, d over 2.1 decades, widths 4-128, trained by criterion (constant
     # learning rate, the loss over all patterns evaluated every 50 steps, stop when it has not
@@ -103,8 +103,8 @@ PRESETS: dict[str, Preset] = {
                        patience=500,
                        min_delta=0.005, eval_every=50, seeds=(0, 1, 2)),
     # cpu-long's patterns and criterion on one H100 or H200, d to 4,096 (2.4 decades, a
-    # factor 4 a step), widths 4-256: about four minutes by the estimate of
-    # assocmem.experiments.gpu_budget (not yet run on a GPU).
+    # factor 4 a step), widths 4-256; its cost is estimated, not measured, in
+    # assocmem.experiments.gpu_budget (no GPU has run it yet).
     "gpu": Preset("gpu", length=12, vocab=16, min_hamming=4, prefix=6, layers=2, steps=8000,
                   lr=5e-3, batch=512, d_values=(16, 64, 256, 1024, 4096),
                   widths=(4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256),

@@ -138,9 +138,10 @@ _CPU_MODELS = dict(
 PRESETS: dict[str, Preset] = {
     "cpu": Preset(
         "cpu", **_CPU_MODELS,
-        sizes=tuple(int(round(d)) for d in np.geomspace(8_000, 128_000, 5)),
-        steps=400, lr=3e-3, warmup_steps=20, eval_every=10, eval_batches=8, window=50,
-        notes="Minutes on 2 CPU cores: 2-layer models, a 1,024-token BPE, 64-token windows."),
+        sizes=tuple(int(round(d)) for d in np.geomspace(8_000, 128_000, 4)),
+        steps=300, lr=3e-3, warmup_steps=20, eval_every=10, eval_batches=8, window=50,
+        notes="Minutes on 2 CPU cores, live in the build: 2-layer models, a 1,024-token BPE, "
+              "64-token windows, four prefixes, 300 steps."),
     "cpu-long": Preset(
         "cpu-long", **_CPU_MODELS,
         sizes=tuple(int(round(d)) for d in np.geomspace(8_000, 256_000, 12)),
@@ -162,8 +163,8 @@ PRESETS: dict[str, Preset] = {
         sizes=tuple(int(round(d)) for d in np.geomspace(16_000, 2_048_000, 12)),
         steps=3000, lr=2e-3, warmup_steps=50, decay="constant", eval_every=50, eval_batches=0,
         window=100, patience=200, seeds=(0, 1, 2), extend_cap=10_000, device="cuda",
-        notes="One H100 or H200, about ten minutes by the estimate of "
-              "assocmem.experiments.gpu_budget (not yet run on a GPU): cpu-long's design at "
+        notes="One H100 or H200, its cost estimated (not measured: no GPU has run it yet) "
+              "in assocmem.experiments.gpu_budget: cpu-long's design at "
               "4 layers, N from 42k to 591k (1.2 decades), 128-token windows, 12 prefixes "
               "from 16,000 tokens to 2.05M, nearly the whole training text (2.1 decades), "
               "3 seeds, the same criterion, validation on the whole held-out tail."),

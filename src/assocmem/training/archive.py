@@ -56,17 +56,20 @@ def twins(cfg: TrainConfig, root: Path | None = None) -> list[Path]:
                   if folder.parent.name != own)
 
 
-def largest_present(pattern: str, presets: tuple[str, ...] = ("gpu", "cpu-long"),
-                    root: Path | None = None) -> str | None:
-    """The first of ``presets`` (largest first) of which the archive holds a run whose folder
-    matches ``pattern`` with the preset's name for ``{preset}`` (``"elm-{preset}-model*"``), or
-    None: which preset a chapter shows beside its live one, and takes its verdict from."""
+def largest_present(pattern: str, needed: dict[str, int], root: Path | None = None
+                    ) -> str | None:
+    """The first preset of ``needed`` (largest first: {preset: the runs a complete grid of it
+    holds}) of which the archive holds at least that many runs whose folders match ``pattern``
+    with the preset's name for ``{preset}`` (``"elm-{preset}-model*"``), or None: which preset a
+    chapter shows beside its live one, and takes its verdict from. A larger preset archived in
+    part is passed over for a complete smaller one."""
     if "{preset}" not in pattern:
         raise ValueError(f"argument 'pattern' must hold '{{preset}}'; got {pattern!r}")
     folder = Path(root or archive_root())
-    for preset in presets:
-        if any((run / "record.json").exists()
-               for run in folder.glob(pattern.format(preset=preset))):
+    for preset, count in needed.items():
+        runs = [run for run in folder.glob(pattern.format(preset=preset))
+                if (run / "record.json").exists()]
+        if len(runs) >= max(1, count):
             return preset
     return None
 

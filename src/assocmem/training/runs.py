@@ -253,16 +253,21 @@ def cached_train(cfg: TrainConfig, root: Path | None = None, progress: bool = Tr
     return out_dir
 
 
-def _project_env() -> dict:
-    """The project's environment variables (where runs, the archive and the data lie)."""
-    return {k: v for k, v in os.environ.items() if k.startswith("ASSOCMEM_")}
+_CALLER_ENV = ("ASSOCMEM_", "HF_", "TRANSFORMERS_")  # what a reused worker takes from its caller
 
 
-def _train_one_thread(job: tuple[TrainConfig, Path | None, TrainConfig | None, dict]) -> Path:
-    cfg, root, extends, env = job
-    for name in set(_project_env()) - set(env):  # a reused worker takes the caller's settings
+def _caller_state() -> tuple[str, dict]:
+    """The caller's working directory and the environment variables that say where runs, the
+    archive, the data and the Hugging Face cache lie, and whether to go online."""
+    return os.getcwd(), {k: v for k, v in os.environ.items() if k.startswith(_CALLER_ENV)}
+
+
+def _train_one_thread(job: tuple[TrainConfig, Path | None, TrainConfig | None, tuple]) -> Path:
+    cfg, root, extends, (cwd, env) = job
+    for name in set(_caller_state()[1]) - set(env):  # a reused worker takes the caller's
         del os.environ[name]
     os.environ.update(env)
+    os.chdir(cwd)
     torch.set_num_threads(1)
     return cached_train(cfg, root, progress=False, extends=extends)
 
@@ -273,11 +278,17 @@ _POOLS: dict = {}  # workers -> a pool of spawned processes, kept for the life o
 def _pool(workers: int):
     """A pool of ``workers`` spawned processes, reused by every later call with as many: each
     process imports torch (and the optimizer's compiler modules) once, not once per call,
-    which for short runs costs as much as the training (measured in chapter 12's ladder)."""
+    which for short runs costs as much as the training (measured in chapter 12's ladder).
+    Each job takes its caller's working directory and settings (:func:`_caller_state`); the
+    code is the one the workers imported first, as it is for the caller itself (restart the
+    kernel after editing ``src/``)."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     pool = _POOLS.get(workers)
+    if pool is not None and getattr(pool, "_broken", False):  # a worker died while idle
+        _POOLS.pop(workers)
+        pool = None
     if pool is None:
         pool = _POOLS[workers] = ProcessPoolExecutor(
             workers, mp_context=multiprocessing.get_context("spawn"))
@@ -307,15 +318,18 @@ def cached_train_many(cfgs: list[TrainConfig], workers: int = 1, root: Path | No
 
         pool = _pool(workers)
         try:
-            jobs = {pool.submit(_train_one_thread,
-                                (cfg, root, extends.get(cfg.key()), _project_env())): cfg
-                    for cfg in todo}
+            state = _caller_state()
+            jobs = {pool.submit(_train_one_thread, (cfg, root, extends.get(cfg.key()), state)):
+                    cfg for cfg in todo}
             for job in tqdm(as_completed(jobs), total=len(todo), desc=desc, file=sys.stderr):
                 out = job.result()
                 if then:
                     then(jobs[job], out)
         except BaseException as error:  # a failed or interrupted call leaves no pool behind
             _POOLS.pop(workers, None)
+            if isinstance(error, KeyboardInterrupt):  # stop the runs in flight, now
+                for process in list(getattr(pool, "_processes", {}).values()):
+                    process.terminate()
             pool.shutdown(wait=not isinstance(error, BrokenProcessPool | KeyboardInterrupt),
                           cancel_futures=True)
             raise
