@@ -59,11 +59,7 @@ _build/executed/%.ipynb: notebooks/%.md _build/deps/%.d $(SETUP)
 		_build/staging/$*.ipynb _build/executed/$*.tmp.ipynb
 	@mv _build/executed/$*.tmp.ipynb $@
 
-# Two notebooks at a time: a theory chapter leaves a core idle, and the training chapters share
-# their runs through the run cache's locks (a run asked for twice is trained once).
-NB_JOBS ?= 2
-notebooks: $(SETUP)
-	@$(MAKE) --no-print-directory -j$(NB_JOBS) $(EXECUTED)
+notebooks: $(EXECUTED)
 
 # ---- the book: staged from executed notebooks + ledger, built strictly --------------------
 _build/html/index.html: $(EXECUTED) $(BOOK_PAGES) $(BOOK_SRC) $(MATHJAX)
@@ -73,7 +69,7 @@ _build/html/index.html: $(EXECUTED) $(BOOK_PAGES) $(BOOK_SRC) $(MATHJAX)
 	$(BIN)/jupyter-book build _build/book_src --path-output . $(JBFLAGS)
 	@test -f $@
 
-book: setup notebooks _build/html/index.html
+book: setup _build/html/index.html
 	@echo "The book: $(CURDIR)/_build/html/index.html"
 
 # ---- tests -------------------------------------------------------------------------------

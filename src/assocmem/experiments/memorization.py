@@ -91,7 +91,7 @@ _GRIDS = dict(d_values=(8, 16, 32, 64, 128, 256), widths=(8, 12, 16, 24, 32, 48,
 PRESETS: dict[str, Preset] = {
     # T = 12 tokens over 16 symbols, pairwise Hamming distance >= 4, unique 6-token prefixes.
     "cpu": Preset("cpu", length=12, vocab=16, min_hamming=4, prefix=6, layers=2, steps=400,
-                  lr=5e-3, batch=128, **_GRIDS),
+                  lr=5e-3, batch=128, **{**_GRIDS, "d_values": (8, 16, 32, 64, 256)}),
     # The same patterns, d over 2.1 decades, widths 4-128, trained by criterion (constant
     # learning rate, the loss over all patterns evaluated every 50 steps, stop when it has not
     # fallen by 0.005 nats/token for 500 steps, cap 8,000 steps), three seeds: hours of 2

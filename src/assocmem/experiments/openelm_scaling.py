@@ -139,7 +139,7 @@ PRESETS: dict[str, Preset] = {
     "cpu": Preset(
         "cpu", **_CPU_MODELS,
         sizes=tuple(int(round(d)) for d in np.geomspace(8_000, 128_000, 4)),
-        steps=300, lr=3e-3, warmup_steps=20, eval_every=10, eval_batches=8, window=50,
+        steps=300, lr=3e-3, warmup_steps=20, eval_every=20, eval_batches=8, window=50,
         notes="Minutes on 2 CPU cores, live in the build: 2-layer models, a 1,024-token BPE, "
               "64-token windows, four prefixes, 300 steps."),
     "cpu-long": Preset(
