@@ -30,13 +30,17 @@ def test_step_cost_is_launch_bound_for_small_models_and_flop_bound_for_large():
     assert small == pytest.approx(a.step_floor_s + 2 * a.layer_floor_s)
     large = gpu_budget.step_seconds(150_000_000, 8, 491_520)  # App. F.1's Model 3, a step
     assert large == pytest.approx(6 * 150e6 * 491_520 / (a.peak_flops * a.mfu))
-    assert gpu_budget.run_seconds(100_000, 2, 8_192, 10_000, criterion=True) < \
-        gpu_budget.run_seconds(100_000, 2, 8_192, 10_000, criterion=False)
+    assert gpu_budget.run_seconds(100_000, 2, 8_192, 1_000) == pytest.approx(
+        a.start_s + 1.1 * 1_000 * small)
+    assert gpu_budget.run_seconds(100_000, 2, 8_192, 1_000, compiled=False) == pytest.approx(
+        a.start_eager_s + 1.1 * 1_000 * small * a.eager_factor)
+    assert a.typical_steps("11") == a.typical_steps("10")
     with pytest.raises(ValueError, match="'params'"):
         gpu_budget.step_seconds(0, 2, 10)
     with pytest.raises(ValueError, match="'concurrent'"):
         gpu_budget.wall_seconds([1.0], concurrent=0)
     assert gpu_budget.wall_seconds([10.0, 1.0], concurrent=4) == 10.0  # the longest run
+    assert gpu_budget.wall_seconds([1.0] * 8, concurrent=4, chain=5.0) == 5.0  # a walk
 
 
 def test_gpu_runs_are_cuda_runs_and_the_cpu_presets_keep_theirs():
