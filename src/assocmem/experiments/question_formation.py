@@ -66,9 +66,9 @@ PRESETS: dict[str, Preset] = {
                                    log_every=1, checkpoint_every=10)),
     "cpu": Preset("cpu", d_model=64, n_heads=4, d_ff=256, depths=(6, 10), n_train=20_000,
                   n_val=500,
-                  train_args=dict(dropout=0.0, lr=2e-3, eps=1e-7, warmup_steps=40,
+                  train_args=dict(dropout=0.0, lr=2e-3, eps=1e-7, warmup_steps=60,
                                   decay="cosine", min_lr_ratio=0.05, batch_size=32,
-                                  micro_batch=32, steps=400, eval_every=100, log_every=20,
+                                  micro_batch=32, steps=600, eval_every=100, log_every=20,
                                   checkpoint_every=200)),
     # The cpu model trained to its plateau by criterion: a constant learning rate after
     # warmup, validation on the whole held-out set every 100 steps, stop when its minimum is
