@@ -238,8 +238,10 @@ def test_min_delta_stops_a_run_whose_minimum_moves_by_less(tmp_path):
 
 
 def test_the_largest_archived_preset_is_found_by_its_run_names(tmp_path):
+    from types import SimpleNamespace
+
     root = tmp_path / "archive"
-    needed = {"gpu": 2, "cpu-long": 1}
+    needed = {"gpu": SimpleNamespace(grid_runs=2), "cpu-long": SimpleNamespace(grid_runs=1)}
 
     def run(name):
         (root / name).mkdir(parents=True)
@@ -257,3 +259,9 @@ def test_the_largest_archived_preset_is_found_by_its_run_names(tmp_path):
     assert archive.largest_present("elm-{preset}-model*", needed, root=root) == "gpu"
     with pytest.raises(ValueError, match="'pattern'"):
         archive.largest_present("elm-gpu-*", needed, root=root)
+    from assocmem.experiments import memorization, openelm_scaling, question_formation, radius
+
+    assert openelm_scaling.PRESETS["cpu-long"].grid_runs == 3 * 12 * 3
+    assert question_formation.PRESETS["cpu-long"].grid_runs == 2 * 3
+    assert memorization.PRESETS["cpu-long"].grid_runs == 2 * 3 * 8
+    assert radius.FAMILIES["cpu-long"].grid_runs == 5 * 3

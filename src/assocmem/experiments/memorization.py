@@ -78,6 +78,12 @@ class Preset:
             patience=self.patience, min_delta=self.min_delta,
             checkpoint_every=500, seed=seed, device=self.device)
 
+    @property
+    def grid_runs(self) -> int:
+        """The fewest runs a complete archive of this preset's searches holds: one per walk
+        (criterion, seed and d)."""
+        return 2 * len(self.seeds) * len(self.d_values)
+
     def runs(self, seed: int = 0, device: str = "cpu") -> dict[str, TrainConfig]:
         """Every (d, width) run of the default grids, by name (for the command line)."""
         if device != self.device:

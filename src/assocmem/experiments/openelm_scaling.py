@@ -110,6 +110,12 @@ class Preset:
         return {f"{m.replace(' ', '').lower()}-D{d}": self.run_config(m, d, corpus, seed, device)
                 for m in self.models for d in self.sizes}
 
+    @property
+    def grid_runs(self) -> int:
+        """The runs a complete archived Table 3 grid of this preset holds (one per model, size
+        and seed; :func:`assocmem.training.archive.largest_present`)."""
+        return len(self.models) * len(self.sizes) * len(self.seeds)
+
     def robustness_cell(self) -> tuple[str, int]:
         """App. F.2's cell: the largest model on the largest prefix."""
         return list(self.models)[-1], self.sizes[-1]

@@ -53,6 +53,11 @@ class Preset:
         """Every run of the preset, by name (for the command line)."""
         return {f"depth-{d}": self.train_config(d, seed, device) for d in self.depths}
 
+    @property
+    def grid_runs(self) -> int:
+        """The runs a complete archive of this preset holds (one per depth and seed)."""
+        return len(self.depths) * len(self.seeds)
+
     def all_runs(self, device: str | None = None) -> dict[str, TrainConfig]:
         """Every run of every seed of the preset, by name with its seed (``--all``)."""
         return {f"depth-{d}-s{s}": self.train_config(d, s, device) for s in self.seeds
@@ -98,6 +103,40 @@ PRESETS: dict[str, Preset] = {
                                     micro_batch=8, steps=300_000, eval_every=2_000,
                                     log_every=100, checkpoint_every=5_000)),
 }
+
+
+def plateau(rows: list[dict], tail: float = 0.1) -> dict[str, float]:
+    """The plateau of a run's training loss (``rows`` of
+    :func:`assocmem.training.runs.read_metrics`): the mean of the losses logged in its last
+    ``tail`` of steps, their standard deviation, and the standard error of that mean."""
+    if not rows or not 0 < tail <= 1:
+        raise ValueError(f"arguments 'rows' must be non-empty and 'tail' in (0, 1]; got "
+                         f"{len(rows)} rows, tail {tail!r}")
+    last = [r["train_loss"] for r in rows if r["step"] > (1 - tail) * rows[-1]["step"]]
+    return {"mean": float(np.mean(last)), "sd": float(np.std(last)),
+            "se": float(np.std(last) / np.sqrt(len(last))), "rows": len(last)}
+
+
+def archived_plateaus(runs: dict, floor: float) -> list[dict]:
+    """One row per run of ``runs`` ({(depth, seed): run folder}, trained by a criterion that
+    keeps its validation rows): where it stopped, whether it is censored, its :func:`plateau`,
+    its best validation loss with that loss's standard error over the held-out examples, and
+    both losses' distance above the data's entropy ``floor`` (the last also in standard
+    errors)."""
+    from assocmem.experiments.openelm_scaling import evaluation_noise
+    from assocmem.training.runs import read_metrics, run_record, val_rows
+
+    table = []
+    for (depth, seed), run in sorted(runs.items()):
+        record, level = run_record(run), plateau(read_metrics(run))
+        se = evaluation_noise(val_rows(run))["se"]
+        table.append({"depth": depth, "seed": seed, "stopped at": record["last_step"],
+                      "censored": record["censored"], "plateau (train)": level["mean"],
+                      "plateau se": level["se"], "plateau - floor": level["mean"] - floor,
+                      "best val": record["best_val"], "val se": se,
+                      "best val - floor": record["best_val"] - floor,
+                      "(best val - floor) / se": (record["best_val"] - floor) / se})
+    return table
 
 
 def question_formation_accuracy(model, data, pairs: list[tuple[str, str]],

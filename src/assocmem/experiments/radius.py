@@ -278,6 +278,11 @@ class Family:
         return {(w, s): preset.run_config(f"w{w}", tokens, corpus, seed=s, steps=self.steps)
                 for w in self.widths for s in self.seeds}
 
+    @property
+    def grid_runs(self) -> int:
+        """The runs a complete archive of the family holds (one per width and seed)."""
+        return len(self.widths) * len(self.seeds)
+
     def cap(self) -> int:
         """The cap a censored run is continued to (0: none)."""
         from assocmem.experiments.openelm_scaling import PRESETS as ELM

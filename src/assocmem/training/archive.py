@@ -56,21 +56,21 @@ def twins(cfg: TrainConfig, root: Path | None = None) -> list[Path]:
                   if folder.parent.name != own)
 
 
-def largest_present(pattern: str, needed: dict[str, int], root: Path | None = None
-                    ) -> str | None:
-    """The first preset of ``needed`` (largest first: {preset: the runs a complete grid of it
-    holds}) of which the archive holds at least that many runs whose folders match ``pattern``
-    with the preset's name for ``{preset}`` (``"elm-{preset}-model*"``), or None: which preset a
-    chapter shows beside its live one, and takes its verdict from. A larger preset archived in
-    part is passed over for a complete smaller one."""
+def largest_present(pattern: str, presets: dict, names: tuple[str, ...] = ("gpu", "cpu-long"),
+                    root: Path | None = None) -> str | None:
+    """The first of ``names`` (largest first) of which the archive holds a complete grid: at
+    least ``presets[name].grid_runs`` runs whose folders match ``pattern`` with the preset's
+    name for ``{preset}`` (``"elm-{preset}-model*"``), or None. It says which preset a chapter
+    shows beside its live one and takes its verdict from; a larger preset archived in part is
+    passed over for a complete smaller one."""
     if "{preset}" not in pattern:
         raise ValueError(f"argument 'pattern' must hold '{{preset}}'; got {pattern!r}")
     folder = Path(root or archive_root())
-    for preset, count in needed.items():
-        runs = [run for run in folder.glob(pattern.format(preset=preset))
+    for name in names:
+        runs = [run for run in folder.glob(pattern.format(preset=name))
                 if (run / "record.json").exists()]
-        if len(runs) >= max(1, count):
-            return preset
+        if len(runs) >= max(1, presets[name].grid_runs):
+            return name
     return None
 
 
