@@ -275,6 +275,11 @@ def _train_one_thread(job: tuple[TrainConfig, Path | None, TrainConfig | None, t
 _POOLS: dict = {}  # workers -> a pool of spawned processes, kept for the life of this process
 
 
+def _shutdown_pools() -> None:
+    while _POOLS:
+        _POOLS.popitem()[1].shutdown(wait=True, cancel_futures=True)
+
+
 def _pool(workers: int):
     """A pool of ``workers`` spawned processes, reused by every later call with as many: each
     process imports torch (and the optimizer's compiler modules) once, not once per call,
@@ -285,6 +290,10 @@ def _pool(workers: int):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    if not _POOLS:  # shut the pools down before the interpreter tears its modules down
+        import atexit
+
+        atexit.register(_shutdown_pools)
     pool = _POOLS.get(workers)
     if pool is not None and getattr(pool, "_broken", False):  # a worker died while idle
         _POOLS.pop(workers)
