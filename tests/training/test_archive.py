@@ -211,7 +211,7 @@ def test_train_all_continues_its_censored_runs_to_the_presets_larger_cap(tmp_pat
     stopping = tiny(steps=40, eval_every=2, patience=4, lr=0.3, warmup_steps=0,
                     decay="constant", seed=1)
     args = SimpleNamespace(workers=1, archive=True, corpus="", experiment="question_formation",
-                           preset="p")
+                           preset="p", deadline=None, smoke=False)
     cli.train_all(args, {"c": censored, "s": stopping})
     longer = archive.find(extension(censored, 16))
     assert longer is not None and archive.find(stopping) and archive.find(censored)

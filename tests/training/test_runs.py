@@ -145,3 +145,31 @@ def test_first_divergence_finds_where_two_courses_part():
     assert first_divergence(a, [{"step": 5, "train_loss": None, "val_loss": 1.0}]) is None
     with pytest.raises(ValueError, match="'tol'"):
         first_divergence(a, a, tol=0)
+
+
+def test_a_deadline_cuts_a_run_as_censored_and_a_later_call_resumes_it(tmp_path):
+    import time
+
+    cfg = tiny(steps=300, eval_every=4, log_every=3)
+    whole = cached_train(cfg, tmp_path / "whole", progress=False)
+    out = cached_train(cfg, tmp_path, progress=False, deadline=time.time() + 0.3)
+    record = json.loads((out / "finished.json").read_text())
+    last = record["last_step"]
+    assert (record["stopped"], record["censored"]) == ("deadline", True) and 1 <= last < 300
+    assert [r["step"] for r in read_metrics(out)] == logged_steps(cfg, last)
+    assert cached_train(cfg, tmp_path, progress=False, deadline=time.time() - 1) == out  # kept
+    assert json.loads((out / "finished.json").read_text())["last_step"] == last
+    again = cached_train(cfg, tmp_path, progress=False)  # no deadline: resumed to the end
+    record = json.loads((again / "finished.json").read_text())
+    assert (record["stopped"], record["last_step"]) == ("steps", 300)
+    assert [r["train_loss"] for r in read_metrics(again)] == pytest.approx(
+        [r["train_loss"] for r in read_metrics(whole)], abs=1e-6)
+
+
+def test_runs_not_started_by_the_deadline_are_none_and_untouched(tmp_path):
+    import time
+
+    cfgs = [tiny(seed=s) for s in range(3)]
+    done = cached_train_many(cfgs, workers=1, root=tmp_path, deadline=time.time() - 1)
+    assert done == [None, None, None]
+    assert not any(run_dir(cfg, tmp_path).exists() for cfg in cfgs)

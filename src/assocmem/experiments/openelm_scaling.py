@@ -61,8 +61,13 @@ class Preset:
     patience: int = 0  # > 0: train until the minimum is this old, ``steps`` being the cap
     extend_cap: int = 0  # > 0: a run censored at ``steps`` goes on to this cap (archived)
     seeds: tuple[int, ...] = (0,)  # the seeds of Table 3's grid
-    robustness_seeds: int = 5  # App. F.2: seeds of the largest model on the largest prefix
+    robustness_seeds: int = 5  # App. F.2: seeds of one model on the largest prefix
+    robustness_model: str = ""  # App. F.2's model ("": the largest; the paper: Model 1)
+    robustness_patience: int = 0  # > 0: F.2's runs go on until their minimum is this old,
+    #   so that where the stopping rule fires does not decide their spread (own run names)
     device: str = "cpu"  # where the preset's runs train unless told otherwise ("cuda": gpu)
+    compile_cuda: bool = True  # torch.compile on CUDA (off for models so small that a
+    #   compilation costs more than the steps it speeds up)
     notes: str = field(default="", compare=False)
 
     def model_args(self, model: str) -> dict:
@@ -85,12 +90,16 @@ class Preset:
         return openelm_counts(cfg)["transformer layers"]
 
     def run_config(self, model: str, train_tokens: int, corpus: dict, seed: int = 0,
-                   device: str | None = None, steps: int | None = None) -> TrainConfig:
+                   device: str | None = None, steps: int | None = None,
+                   patience: int | None = None, tag: str = "") -> TrainConfig:
         """The run of ``model`` on the first ``train_tokens`` tokens of ``corpus`` (the dict of
-        :func:`assocmem.data.text.corpus_argument`), on ``device`` (None: the preset's)."""
+        :func:`assocmem.data.text.corpus_argument`), on ``device`` (None: the preset's), with
+        ``patience`` (None: the preset's) and ``tag`` in its name after the preset's."""
         device = device or self.device
+        tag = f"{tag}-" if tag else ""
         return TrainConfig(
-            name=f"elm-{self.name}-{model.replace(' ', '').lower()}-D{train_tokens}-s{seed}",
+            name=f"elm-{self.name}-{tag}{model.replace(' ', '').lower()}-D{train_tokens}"
+                 f"-s{seed}",
             task="text",
             task_args=dict(corpus=corpus["corpus"], fingerprint=corpus["fingerprint"],
                            tokenizer=self.tokenizer, context=self.context,
@@ -100,9 +109,10 @@ class Preset:
             steps=steps or self.steps, batch_size=self.batch_size, micro_batch=self.micro_batch,
             lr=self.lr, warmup_steps=self.warmup_steps, decay=self.decay, min_lr_ratio=0.1,
             betas=(0.9, 0.95), eps=1e-8, weight_decay=0.0, eval_every=self.eval_every,
-            eval_batches=self.eval_batches, patience=self.patience, log_every=1,
+            eval_batches=self.eval_batches,
+            patience=self.patience if patience is None else patience, log_every=1,
             checkpoint_every=max(100, self.steps // 4), seed=seed, device=device,
-            compile=device == "cuda")
+            compile=device == "cuda" and self.compile_cuda)
 
     def runs(self, seed: int = 0, device: str = "cpu", corpus_path: str = "") -> dict:
         """Every run of Table 3's grid for one seed, by name (for the command line)."""
@@ -117,20 +127,35 @@ class Preset:
         return len(self.models) * len(self.sizes) * len(self.seeds)
 
     def robustness_cell(self) -> tuple[str, int]:
-        """App. F.2's cell: the largest model on the largest prefix."""
-        return list(self.models)[-1], self.sizes[-1]
+        """App. F.2's cell: ``robustness_model`` (else the largest) on the largest prefix."""
+        return self.robustness_model or list(self.models)[-1], self.sizes[-1]
 
-    def all_runs(self, device: str = "cpu", corpus_path: str = "") -> dict:
+    def robustness_configs(self, corpus: dict, device: str | None = None) -> dict:
+        """App. F.2's runs by name: ``robustness_seeds`` seeds of :meth:`robustness_cell`, with
+        ``robustness_patience`` when set (then tagged ``f2``: runs of their own), else Table
+        3's runs of that cell and further seeds of it."""
+        model, size = self.robustness_cell()
+        tag = "f2" if self.robustness_patience else ""
+        return {f"{tag + '-' if tag else ''}{model.replace(' ', '').lower()}-D{size}-s{seed}":
+                self.run_config(model, size, corpus, seed, device,
+                                patience=self.robustness_patience or None, tag=tag)
+                for seed in range(self.robustness_seeds)}
+
+    def all_runs(self, device: str = "cpu", corpus_path: str = "",
+                 largest_first: bool = False) -> dict:
         """Every run the chapters read, by name with its seed: Table 3's grid for each of
-        ``seeds`` (seed by seed, small prefixes first) and App. F.2's further seeds."""
+        ``seeds`` (seed by seed, small prefixes first) and App. F.2's runs; with
+        ``largest_first``, F.2's runs, then the grid from the largest prefix down (the order
+        that matters most to D* when a deadline may cut the list)."""
         corpus = corpus_argument(corpus_path or None)
         runs = {f"{name}-s{seed}": cfg for seed in self.seeds
                 for name, cfg in self.runs(seed, device, corpus_path).items()}
-        model, size = self.robustness_cell()
-        for seed in range(self.robustness_seeds):
-            cfg = self.run_config(model, size, corpus, seed, device)
-            runs.setdefault(f"{model.replace(' ', '').lower()}-D{size}-s{seed}", cfg)
-        return runs
+        robustness = self.robustness_configs(corpus, device)
+        if largest_first:
+            grid = sorted(runs.items(), key=lambda item: (
+                -item[1].task_args["train_tokens"], item[1].seed, item[0]))
+            return {**robustness, **dict(grid)}
+        return {**runs, **{k: v for k, v in robustness.items() if k not in runs}}
 
 
 # The CPU presets' three models: 2 layers, N from 7,040 to 74,048 with the 1,024-token BPE.
@@ -153,6 +178,7 @@ PRESETS: dict[str, Preset] = {
         sizes=tuple(int(round(d)) for d in np.geomspace(8_000, 256_000, 12)),
         steps=3000, lr=3e-3, warmup_steps=20, decay="constant", eval_every=50, eval_batches=0,
         window=100, patience=200, seeds=(0, 1, 2), extend_cap=10_000,
+        robustness_model="Model 1", robustness_patience=1000,
         notes="Hours on 2 CPU cores, in the background (archived): the cpu preset's models "
               "(N over a decade) on 12 prefixes over 1.5 decades, 3 seeds, each run trained "
               "until its validation minimum is 200 steps old, twice the MSE window, so that a "
@@ -169,6 +195,7 @@ PRESETS: dict[str, Preset] = {
         sizes=tuple(int(round(d)) for d in np.geomspace(16_000, 2_048_000, 12)),
         steps=3000, lr=2e-3, warmup_steps=50, decay="constant", eval_every=50, eval_batches=0,
         window=100, patience=200, seeds=(0, 1, 2), extend_cap=10_000, device="cuda",
+        robustness_model="Model 1", robustness_patience=1000, compile_cuda=False,
         notes="One H100 or H200, its cost estimated (not measured: no GPU has run it yet) "
               "in assocmem.experiments.gpu_budget: cpu-long's design at "
               "4 layers, N from 42k to 591k (1.2 decades), 128-token windows, 12 prefixes "

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import time
 from pathlib import Path
 
 import torch
@@ -45,6 +46,13 @@ def main(argv=None) -> None:
                         help="memorization --all: only this seed's walk for this criterion "
                              "(memorized or saturated), so that several processes walk side "
                              "by side")
+    parser.add_argument("--deadline", type=float, metavar="SECONDS",
+                        help="--all: stop every run this many seconds after the start, each "
+                             "archived as censored where it stopped (resumable), start no run "
+                             "after it, and train the largest prefixes first")
+    parser.add_argument("--smoke", action="store_true",
+                        help="--all: rehearse the command on the CPU: the first eight runs "
+                             "of its order at 30 steps, in a temporary run cache and archive")
     parser.add_argument("--corpus", default="", help="openelm_scaling: a corpus directory")
     parser.add_argument("--steps", type=int, help="optimizer steps (default: the preset's)")
     parser.add_argument("--out", type=Path, help="run directory")
@@ -64,6 +72,24 @@ def main(argv=None) -> None:
         parser.error(f"argument --steps: must be >= 1; got {args.steps}")
     if args.seed < 0:
         parser.error(f"argument --seed: must be >= 0; got {args.seed}")
+    if args.deadline is not None and not args.deadline > 0:
+        parser.error(f"argument --deadline: must be a positive number of seconds; "
+                     f"got {args.deadline}")
+    if (args.deadline is not None or args.smoke) and not args.all:
+        parser.error("arguments --deadline and --smoke go with --all")
+    if args.smoke:  # the very command, rehearsed on this machine's CPU
+        import os
+        import tempfile
+
+        scratch = Path(tempfile.mkdtemp(prefix="assocmem-smoke-"))
+        os.environ["ASSOCMEM_RUNS_DIR"] = str(scratch / "runs")
+        os.environ["ASSOCMEM_RUN_ARCHIVE"] = str(scratch / "archive")
+        tokens = Path(__file__).resolve().parents[3] / "runs" / "tokens"  # reuse tokenized text
+        if tokens.is_dir():
+            (scratch / "runs").mkdir()
+            (scratch / "runs" / "tokens").symlink_to(tokens)
+        print(f"smoke rehearsal on the CPU in {scratch}", flush=True)
+        args.device = "cpu"
     if args.device == "cuda" and not torch.cuda.is_available():
         parser.error("argument --device: 'cuda' requested but no CUDA device is available")
     context = {"corpus_path": args.corpus} if args.experiment == "openelm_scaling" else {}
@@ -93,8 +119,9 @@ def main(argv=None) -> None:
                criteria=criteria)
         return
     if args.all:
+        ordered = args.deadline is not None or args.smoke
         train_all(args, runs if not hasattr(preset, "all_runs") else
-                  preset.all_runs(device=args.device, **context))
+                  preset.all_runs(device=args.device, largest_first=ordered, **context))
         return
     if args.run_name not in runs:
         parser.error(f"argument --run-name: must be one of {list(runs)}; got {args.run_name!r}")
@@ -133,6 +160,10 @@ def train_all(args, runs: dict[str, TrainConfig]) -> None:
 
     if args.workers < 1:
         raise SystemExit(f"argument --workers: must be >= 1; got {args.workers}")
+    deadline = None if args.deadline is None else time.time() + args.deadline
+    cap = getattr(presets(args.experiment)[args.preset], "extend_cap", 0)
+    if args.smoke:
+        runs, cap = {name: _smoke(cfg) for name, cfg in list(runs.items())[:8]}, 60 if cap else 0
     names = {cfg.key(): name for name, cfg in runs.items()}
 
     def keep(cfg: TrainConfig, _out) -> None:
@@ -142,33 +173,47 @@ def train_all(args, runs: dict[str, TrainConfig]) -> None:
                    f"runs/{cfg.name}-{cfg.key()}")
         print(f"archived {archive_run(cfg, command)}", flush=True)
 
+    from assocmem.training import archive
+    from assocmem.training.runs import extension, run_record
+
     done = cached_train_many(list(runs.values()), workers=args.workers,
                              desc=f"{args.experiment} {args.preset}",
-                             then=keep if args.archive else None)
+                             then=keep if args.archive else None, deadline=deadline)
     if args.archive:  # runs finished before this call
-        from assocmem.training import archive
-
         for cfg, out in zip(runs.values(), done, strict=True):
-            if not archive.is_archived(out):
+            if out is not None and not archive.is_archived(out):
                 keep(cfg, out)
-    cap = getattr(presets(args.experiment)[args.preset], "extend_cap", 0)
-    if cap:  # then every censored run, continued to the preset's larger cap
-        from assocmem.training.runs import extension, run_record
-
+    if cap:  # then every run censored at its cap, continued to the preset's larger cap
         longer = {}
         for (name, cfg), out in zip(runs.items(), done, strict=True):
-            if run_record(out)["censored"]:
+            if out is not None and run_record(out)["censored"] \
+                    and run_record(out).get("stopped") != "deadline":
                 longer[name] = extension(cfg, cap)
                 names[longer[name].key()] = f"{name} --steps {cap}"
         extends = {longer[name].key(): runs[name] for name in longer}
-        done = cached_train_many(list(longer.values()), workers=args.workers,
-                                 desc=f"{args.experiment} {args.preset}: censored runs to "
-                                      f"{cap:,} steps", then=keep if args.archive else None,
-                                 extends=extends)
+        later = cached_train_many(list(longer.values()), workers=args.workers,
+                                  desc=f"{args.experiment} {args.preset}: censored runs to "
+                                       f"{cap:,} steps", then=keep if args.archive else None,
+                                  extends=extends, deadline=deadline)
         if args.archive:
-            for cfg, out in zip(longer.values(), done, strict=True):
-                if not archive.is_archived(out):
+            for cfg, out in zip(longer.values(), later, strict=True):
+                if out is not None and not archive.is_archived(out):
                     keep(cfg, out)
+    if deadline is not None:
+        left = sum(out is None for out in done)
+        print(f"deadline: {len(runs) - left} of {len(runs)} runs started; the others wait for "
+              f"the next call (each run cut by the deadline is archived as censored and "
+              f"resumes from its checkpoint in the run cache)", flush=True)
+
+
+def _smoke(cfg: TrainConfig) -> TrainConfig:
+    """A run cut to 30 steps, validated every 10, with a patience of 10 or 20 where it has one
+    (20 for a patience above 200, so that runs that differ in it stay apart): the same code
+    path as the run, in seconds."""
+    patience = 0 if not cfg.patience else 10 if cfg.patience <= 200 else 20
+    return dataclasses.replace(cfg, steps=30, eval_every=10, warmup_steps=min(cfg.warmup_steps, 5),
+                               patience=patience, checkpoint_every=10, device="cpu",
+                               compile=False)
 
 
 if __name__ == "__main__":

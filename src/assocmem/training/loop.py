@@ -222,6 +222,8 @@ def _code_version() -> str:
     commit = git("rev-parse", "--short", "HEAD")
     if commit and git("status", "--porcelain", "--untracked-files=no", "--", ":(top)src"):
         commit += " with uncommitted changes under src/"
+    if not commit and os.environ.get("ASSOCMEM_COMMIT"):  # a copy without git (a device)
+        commit = f"{os.environ['ASSOCMEM_COMMIT']} (named by ASSOCMEM_COMMIT: no git there)"
     return commit or "unknown"
 
 
@@ -265,8 +267,14 @@ def write_record(out_dir: Path, cfg: TrainConfig, last: int | None = None,
     return record
 
 
-def train(cfg: TrainConfig, out_dir: Path, resume: bool = True, progress: bool = True) -> Path:
-    """Train (or resume) the run described by ``cfg`` in ``out_dir``; return ``out_dir``."""
+def train(cfg: TrainConfig, out_dir: Path, resume: bool = True, progress: bool = True,
+          deadline: float | None = None) -> Path:
+    """Train (or resume) the run described by ``cfg`` in ``out_dir``; return ``out_dir``.
+
+    With ``deadline`` (a ``time.time()`` value), the run stops after the first step that ends
+    past it, checkpoints and writes its record as *censored* with ``stopped: "deadline"``: a
+    later call resumes it (:func:`assocmem.training.runs.cached_train`). This is how a lease of
+    a device that ends at a fixed time keeps every step it paid for."""
     out_dir = Path(out_dir)
     distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
     if distributed and not dist.is_initialized():
@@ -311,9 +319,11 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = True, progress: bool =
         anchor = state.get("anchor", {"step": best["step"], "val": best["val"]})
     elif rank == 0:
         metrics_path.unlink(missing_ok=True)
-    if rank == 0:  # drop rows logged after the checkpoint we resume from
+    if rank == 0:  # drop rows logged after the checkpoint we resume from, and the last row
+        #             of a run cut by a deadline where it does not log
         (out_dir / "finished.json").unlink(missing_ok=True)
-        rows = _read_metrics(metrics_path, upto=start)
+        kept = set(logged_steps(cfg))
+        rows = [r for r in _read_metrics(metrics_path, upto=start) if r["step"] in kept]
         metrics_path.write_text("".join(json.dumps(r) + "\n" for r in rows))
         (out_dir / "config.json").write_text(json.dumps(dataclasses.asdict(cfg), indent=1))
 
@@ -371,22 +381,26 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = True, progress: bool =
             if row["val_loss"] < anchor["val"] - cfg.min_delta:
                 anchor = {"step": done, "val": row["val_loss"]}
             stopped = bool(cfg.patience) and done - anchor["step"] >= cfg.patience
-        if rank == 0 and (done % cfg.log_every == 0 or "val_loss" in row):
+        late = deadline is not None and not stopped and done < cfg.steps \
+            and time.time() >= deadline
+        if rank == 0 and (done % cfg.log_every == 0 or "val_loss" in row or late):
             with open(metrics_path, "a") as handle:
                 handle.write(json.dumps(row) + "\n")
             bar.set_postfix(loss=f"{train_loss:.3f}", refresh=False)
-        if rank == 0 and (done % cfg.checkpoint_every == 0 or done == cfg.steps or stopped):
+        if rank == 0 and (done % cfg.checkpoint_every == 0 or done == cfg.steps or stopped
+                          or late):
             _save_atomic({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
                           "scheduler": scheduler.state_dict(), "rng": _rng_state(generator),
                           "step": done, "config_key": cfg.key(), "best": best,
                           "anchor": anchor,
                           "wall_s": wall + time.perf_counter() - clock}, ckpt_path)
-        if stopped:
+        if stopped or late:
             break
+    late = deadline is not None and not stopped and done < cfg.steps
     if rank == 0:
         wall += time.perf_counter() - clock
-        extra = {"stopped": "patience" if stopped else "steps",
-                 "censored": bool(cfg.patience) and not stopped,
+        extra = {"stopped": "patience" if stopped else "deadline" if late else "steps",
+                 "censored": (bool(cfg.patience) and not stopped) or late,
                  "best_step": best["step"], "best_val": best["val"],
                  "wall_s": round(wall, 1), **provenance(device)}
         if trained:  # this process trained: how fast

@@ -17,6 +17,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -223,19 +224,34 @@ def _continue_from(short: TrainConfig, cfg: TrainConfig, out_dir: Path,
     return True
 
 
+class DeadlinePassed(RuntimeError):
+    """A run was not started because its caller's deadline had passed."""
+
+
+def stopped_by_deadline(out_dir: Path) -> bool:
+    """Whether the finished run in ``out_dir`` was cut by a deadline (and can be resumed)."""
+    path = Path(out_dir) / "finished.json"
+    return path.exists() and json.loads(path.read_text()).get("stopped") == "deadline"
+
+
 def cached_train(cfg: TrainConfig, root: Path | None = None, progress: bool = True,
-                 retrain_corrupt: bool = False, extends: TrainConfig | None = None) -> Path:
+                 retrain_corrupt: bool = False, extends: TrainConfig | None = None,
+                 deadline: float | None = None) -> Path:
     """Train ``cfg`` under ``root/<name>-<hash>``, reusing a finished run (after verifying it)
     and resuming an unfinished one. Another process training the same run is waited for.
     With ``extends`` (a run of which ``cfg`` is the :func:`extension`), a new run starts from
-    the censored run of ``extends`` where the cache holds it, and its record says so."""
+    the censored run of ``extends`` where the cache holds it, and its record says so.
+    With ``deadline`` (a ``time.time()`` value), the run stops at it (censored, resumable:
+    a run of the cache cut by a deadline is resumed by the next call that has time), and a
+    run not yet started when it has passed raises :class:`DeadlinePassed`."""
     archived = archive.find(cfg)
     if archived is not None:
         archive.read(archived)
         return archived
     out_dir = run_dir(cfg, root)
     with run_lock(out_dir):
-        if is_finished(out_dir):
+        resume = stopped_by_deadline(out_dir) and (deadline is None or time.time() < deadline)
+        if is_finished(out_dir) and not resume:
             try:
                 verify_run(out_dir)
                 return out_dir
@@ -243,9 +259,11 @@ def cached_train(cfg: TrainConfig, root: Path | None = None, progress: bool = Tr
                 if not retrain_corrupt:
                     raise
                 shutil.rmtree(out_dir)
+        if deadline is not None and time.time() >= deadline:
+            raise DeadlinePassed(f"run {out_dir.name} not started: the deadline has passed")
         if extends is not None and not (out_dir / "checkpoint.pt").exists():
             _continue_from(extends, cfg, out_dir, root)
-        train(cfg, out_dir, resume=True, progress=progress)
+        train(cfg, out_dir, resume=True, progress=progress, deadline=deadline)
         if (out_dir / "extends.json").exists():  # the record names the run it continued
             record = json.loads((out_dir / "finished.json").read_text())
             record["extends"] = json.loads((out_dir / "extends.json").read_text())
@@ -262,14 +280,17 @@ def _caller_state() -> tuple[str, dict]:
     return os.getcwd(), {k: v for k, v in os.environ.items() if k.startswith(_CALLER_ENV)}
 
 
-def _train_one_thread(job: tuple[TrainConfig, Path | None, TrainConfig | None, tuple]) -> Path:
-    cfg, root, extends, (cwd, env) = job
+def _train_one_thread(job: tuple) -> Path | None:
+    cfg, root, extends, (cwd, env), deadline = job
     for name in set(_caller_state()[1]) - set(env):  # a reused worker takes the caller's
         del os.environ[name]
     os.environ.update(env)
     os.chdir(cwd)
     torch.set_num_threads(1)
-    return cached_train(cfg, root, progress=False, extends=extends)
+    try:
+        return cached_train(cfg, root, progress=False, extends=extends, deadline=deadline)
+    except DeadlinePassed:
+        return None
 
 
 _POOLS: dict = {}  # workers -> a pool of spawned processes, kept for the life of this process
@@ -305,20 +326,29 @@ def _pool(workers: int):
 
 
 def cached_train_many(cfgs: list[TrainConfig], workers: int = 1, root: Path | None = None,
-                      desc: str = "runs", then=None, extends: dict | None = None) -> list[Path]:
+                      desc: str = "runs", then=None, extends: dict | None = None,
+                      deadline: float | None = None) -> list[Path | None]:
     """:func:`cached_train` for every configuration; with ``workers`` > 1, that many runs at
     a time in separate processes of one thread each (small models on a few cores train faster
-    side by side than one after another). ``then(cfg, run_dir)``, when given, is called in this
-    process as each run finishes. ``extends`` maps a configuration's key to the run it
-    extends (:func:`extension`). Returns the run directories in order."""
+    side by side than one after another), started in the order given. ``then(cfg, run_dir)``,
+    when given, is called in this process as each run finishes. ``extends`` maps a
+    configuration's key to the run it extends (:func:`extension`). ``deadline``: see
+    :func:`cached_train`; a run not started by then is None in the result. Returns the run
+    directories in order."""
     extends = extends or {}
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise ValueError(f"argument 'workers' must be an integer >= 1; got {workers!r}")
-    todo = [cfg for cfg in cfgs
-            if archive.find(cfg) is None and not is_finished(run_dir(cfg, root))]
+    todo = [cfg for cfg in cfgs if archive.find(cfg) is None and (
+        not is_finished(run_dir(cfg, root)) or stopped_by_deadline(run_dir(cfg, root)))]
+    skipped = set()
     if workers == 1 or len(todo) < 2:
         for cfg in tqdm(todo, desc=desc, file=sys.stderr, disable=not todo):
-            out = cached_train(cfg, root, progress=False, extends=extends.get(cfg.key()))
+            try:
+                out = cached_train(cfg, root, progress=False, extends=extends.get(cfg.key()),
+                                   deadline=deadline)
+            except DeadlinePassed:
+                skipped.add(cfg.key())
+                continue
             if then:
                 then(cfg, out)
     else:
@@ -328,10 +358,13 @@ def cached_train_many(cfgs: list[TrainConfig], workers: int = 1, root: Path | No
         pool = _pool(workers)
         try:
             state = _caller_state()
-            jobs = {pool.submit(_train_one_thread, (cfg, root, extends.get(cfg.key()), state)):
-                    cfg for cfg in todo}
+            jobs = {pool.submit(_train_one_thread, (cfg, root, extends.get(cfg.key()), state,
+                                                    deadline)): cfg for cfg in todo}
             for job in tqdm(as_completed(jobs), total=len(todo), desc=desc, file=sys.stderr):
                 out = job.result()
+                if out is None:
+                    skipped.add(jobs[job].key())
+                    continue
                 if then:
                     then(jobs[job], out)
         except BaseException as error:  # a failed or interrupted call leaves no pool behind
@@ -343,8 +376,9 @@ def cached_train_many(cfgs: list[TrainConfig], workers: int = 1, root: Path | No
                           cancel_futures=True)
             raise
     for cfg in cfgs:  # finished before: verify them too
-        read_metrics(locate(cfg, root))
-    return [locate(cfg, root) for cfg in cfgs]
+        if cfg.key() not in skipped:
+            read_metrics(locate(cfg, root))
+    return [None if cfg.key() in skipped else locate(cfg, root) for cfg in cfgs]
 
 
 def archived_only(cfgs: list[TrainConfig], extend_to: int = 0) -> list[Path | None]:
