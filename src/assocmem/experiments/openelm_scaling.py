@@ -145,15 +145,16 @@ class Preset:
                  largest_first: bool = False) -> dict:
         """Every run the chapters read, by name with its seed: Table 3's grid for each of
         ``seeds`` (seed by seed, small prefixes first) and App. F.2's runs; with
-        ``largest_first``, F.2's runs, then the grid from the largest prefix down (the order
-        that matters most to D* when a deadline may cut the list)."""
+        ``largest_first``, F.2's runs, then the grid seed by seed, each from the largest
+        prefix down (when a deadline cuts the list, whole seeds of the grid are done first,
+        each with the prefixes that matter most to D*)."""
         corpus = corpus_argument(corpus_path or None)
         runs = {f"{name}-s{seed}": cfg for seed in self.seeds
                 for name, cfg in self.runs(seed, device, corpus_path).items()}
         robustness = self.robustness_configs(corpus, device)
         if largest_first:
             grid = sorted(runs.items(), key=lambda item: (
-                -item[1].task_args["train_tokens"], item[1].seed, item[0]))
+                item[1].seed, -item[1].task_args["train_tokens"], item[0]))
             return {**robustness, **dict(grid)}
         return {**runs, **{k: v for k, v in robustness.items() if k not in runs}}
 
