@@ -149,6 +149,10 @@ def _rng_state(generator: torch.Generator) -> dict:
 
 
 def _restore_rng(state: dict, generator: torch.Generator) -> None:
+    """Restore :func:`_rng_state`'s states, wherever the checkpoint was mapped (RNG states are
+    CPU byte tensors, also when a CUDA run's checkpoint is loaded onto the device)."""
+    state = {k: (v.cpu() if isinstance(v, torch.Tensor) else
+                 [t.cpu() for t in v] if k == "cuda" else v) for k, v in state.items()}
     torch.set_rng_state(state["torch"])
     np_state = state["numpy"]
     keys = np_state["keys"].numpy().astype(np.uint32)
