@@ -155,7 +155,7 @@ def _restore_rng(state: dict, generator: torch.Generator) -> None:
                  [t.cpu() for t in v] if k == "cuda" else v) for k, v in state.items()}
     torch.set_rng_state(state["torch"])
     np_state = state["numpy"]
-    keys = np_state["keys"].numpy().astype(np.uint32)
+    keys = np_state["keys"].cpu().numpy().astype(np.uint32)
     legacy = (np_state["kind"], keys, np_state["pos"], np_state["has_gauss"], np_state["cached"])
     np.random.set_state(legacy)  # noqa: NPY002
     random.setstate(state["python"])
