@@ -223,11 +223,11 @@ def _code_version() -> str:
         except (OSError, subprocess.SubprocessError):
             return ""
 
+    if os.environ.get("ASSOCMEM_COMMIT"):  # named by whoever launched the run (a device copy
+        return os.environ["ASSOCMEM_COMMIT"]  # whose git directory may not match its tree)
     commit = git("rev-parse", "--short", "HEAD")
     if commit and git("status", "--porcelain", "--untracked-files=no", "--", ":(top)src"):
         commit += " with uncommitted changes under src/"
-    if not commit and os.environ.get("ASSOCMEM_COMMIT"):  # a copy without git (a device)
-        commit = f"{os.environ['ASSOCMEM_COMMIT']} (named by ASSOCMEM_COMMIT: no git there)"
     return commit or "unknown"
 
 
