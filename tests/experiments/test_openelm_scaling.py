@@ -187,3 +187,107 @@ def test_seed_means_and_pair_noise():
     assert pair_noise(runs) > 0.02
     with pytest.raises(ValueError, match="at least 2 runs"):
         pair_noise(runs[:1])
+
+
+def _grid(preset_name, low, high, censored_models=()):
+    """A GridEvidence whose fit has the interval [low, high] (synthetic: no runs read)."""
+    from assocmem.experiments.openelm_scaling import Criterion, DStar, GridEvidence
+
+    preset = PRESETS[preset_name]
+    star = {m: DStar(None, None, "censored") if m in censored_models
+            else DStar(1000, 1000.0, "measured", 1000.0, 1000.0) for m in preset.models}
+    crit = {(m, d, s): Criterion(1, 3.0, 0.01, [1], False, m in censored_models)
+            for m in preset.models for d in preset.sizes for s in (0, 1)}
+    fit = {"low": low, "high": high, "d_star": star, "k": (low + high) / 2, "k_range": None}
+    from assocmem.experiments.openelm_scaling import vocabulary
+
+    n_params = {m: preset.transformer_params(m, vocabulary(preset)) for m in preset.models}
+    return GridEvidence(preset, len(crit), len(crit), [0, 1], n_params, crit, {},
+                        fit, {0.04: fit, 0.08: {**fit, "low": low - 0.3}}, 0.04)
+
+
+@pytest.mark.parametrize("preset, low, high, reproduced, decisive", [
+    ("paper", 0.4, 0.6, True, True),  # holds 1/2, excludes 0 and 1
+    ("paper", 0.1, 0.3, False, True),  # excludes 1/2
+    ("paper", -0.1, 0.7, False, False),  # holds 1/2 and 0: inconclusive
+    ("gpu", 0.4, 0.6, True, False),  # below the paper's scale: never decisive
+    ("cpu-long", 0.1, 0.3, False, False),
+])
+def test_table3_verdict_decides_only_at_the_papers_scale(preset, low, high, reproduced,
+                                                        decisive):
+    from assocmem.experiments.openelm_scaling import table3_verdict
+
+    verdict = table3_verdict([_grid("cpu-long", 0.2, 0.3), _grid(preset, low, high)])
+    assert (verdict["reproduced"], verdict["decisive"]) == (reproduced, decisive)
+    assert verdict["deciding"] == preset
+    assert verdict["by_scale"][preset]["sweep_span"] == (pytest.approx(low - 0.3), high)
+
+
+def test_table3_verdict_without_a_usable_grid_and_with_censored_d_star():
+    from assocmem.experiments.openelm_scaling import table3_findings, table3_verdict
+
+    empty = _grid("gpu", 0.4, 0.6)
+    empty.fit = None
+    assert table3_verdict([empty]) == {"reproduced": False, "decisive": False,
+                                       "by_scale": {}, "deciding": None}
+    cut = _grid("gpu", np.nan, np.nan, censored_models=("Model 2", "Model 3"))
+    verdict = table3_verdict([cut])
+    assert verdict["by_scale"]["gpu"]["no_d_star"] == ["Model 2", "Model 3"]
+    assert "D* censored for Model 2, Model 3" in table3_findings(verdict, {"gpu": cut})
+
+
+def _seeds(preset_name, minima, steps, censored=False, pair_se=0.001):
+    from assocmem.experiments.openelm_scaling import Criterion, SeedsEvidence
+
+    crit = [Criterion(s, m, 0.0, [s], False, censored) for m, s in zip(minima, steps, strict=True)]
+    return SeedsEvidence(PRESETS[preset_name], len(crit), crit, [{}] * len(crit), pair_se)
+
+
+@pytest.mark.parametrize("minima, steps, censored, pair_se, outcome", [
+    ([3.001, 3.004, 3.006, 3.002, 3.005], [6000, 6100, 5900, 6000, 6050], False, 0.0005,
+     "consistent"),
+    ([3.00, 3.05, 3.02, 3.01, 3.04], [6000, 6100, 5900, 6000, 6050], False, 0.001,
+     "not consistent"),
+    ([3.001, 3.004, 3.006, 3.002, 3.005], [2000, 6100, 5900, 6000, 6050], False, 0.0005,
+     "not consistent"),  # the steps spread
+    ([3.001, 3.004, 3.006, 3.002, 3.005], [6000] * 5, True, 0.0005, "undecided"),
+    ([3.000, 3.008, 3.006, 3.002, 3.005], [6000] * 5, False, 0.01, "undecided"),  # noise
+])
+def test_f2_outcomes_and_only_the_paper_preset_decides(minima, steps, censored, pair_se,
+                                                       outcome):
+    from assocmem.experiments.openelm_scaling import f2_verdict
+
+    paper = _seeds("paper", minima, steps, censored, pair_se)
+    assert paper.outcome() == outcome
+    verdict = f2_verdict([paper])
+    assert verdict["decisive"] == (outcome != "undecided")
+    assert verdict["reproduced"] == (outcome == "consistent")
+    small = f2_verdict([_seeds("gpu", minima, steps, censored, pair_se)])
+    assert not small["decisive"] and small["by_scale"]["gpu"]["outcome"] == outcome
+    assert f2_verdict([_seeds("gpu", minima[:3], steps[:3])])["by_scale"] == {}  # incomplete
+
+
+def test_scale_states_the_runs_and_the_papers():
+    from assocmem.experiments.openelm_scaling import scale
+
+    s = scale(PRESETS["gpu"])
+    assert s["vocab"] == 1024 and s["paper"]["vocab"] == 50_257
+    assert s["params"] == [PRESETS["gpu"].transformer_params(m, 1024)
+                           for m in ("Model 1", "Model 3")]
+    assert s["train_tokens"] == [16_000, 2_048_000] and s["seeds"] == 2
+    assert s["paper"]["params"] == [39.95e6, 80.20e6]
+    assert scale(PRESETS["paper"])["vocab"] == 50_257
+
+
+def test_f2_runs_are_model_1_with_their_own_names_and_patience():
+    corpus = {"corpus": "/x", "fingerprint": "abc"}
+    for name in ("cpu-long", "gpu"):
+        runs = PRESETS[name].robustness_configs(corpus)
+        assert len(runs) == 5 and all(k.startswith("f2-model1-") for k in runs)
+        assert {cfg.patience for cfg in runs.values()} == {1000}
+        grid = PRESETS[name].runs(0, corpus_path="")
+        assert not {cfg.name for cfg in runs.values()} & {cfg.name for cfg in grid.values()}
+    ordered = list(PRESETS["gpu"].all_runs(device="cuda", largest_first=True))
+    assert ordered[:5] == [f"f2-model1-D2048000-s{s}" for s in range(5)]
+    assert ordered[5:8] == [f"model{i}-D2048000-s0" for i in (1, 2, 3)]
+    assert PRESETS["gpu"].run_config("Model 1", 16_000, corpus).compile is False

@@ -119,6 +119,7 @@ class Claim:
     root_cause: str = ""
     related: tuple[str, ...] = ()
     main: bool = False
+    scale: dict = field(default_factory=dict)  # an experiment's scale: this run's and the paper's
 
     def __post_init__(self):
         _check_row(self, ("where", "statement", "evidence"))
@@ -196,27 +197,30 @@ class Ledger:
         return claim
 
     def experiment(self, id: str, *, reproduced: bool, evidence: str,
-                   decisive: bool = True) -> Claim:
+                   decisive: bool = True, scale: dict | None = None) -> Claim:
         """Record an empirical claim: ``reproduced`` or ``not reproduced`` when the chapter's
-        design can decide (``decisive``), otherwise ``inconclusive at this scale``."""
+        design can decide (``decisive``), otherwise ``inconclusive at this scale``. ``scale``:
+        the evidence's scale as data (parameters, tokens, vocabulary; this run's and the
+        paper's), published with the row."""
         entry = self.entry(id, "experiment")
         if not decisive:
             verdict = "inconclusive at this scale"
         else:
             verdict = "reproduced" if reproduced else "not reproduced"
-        return self._add(entry, verdict, evidence)
+        return self._add(entry, verdict, evidence, scale=scale or {})
 
     def not_checkable(self, id: str, *, reason: str) -> Claim:
         """Record a claim this book cannot check, with the reason as its evidence."""
         return self._add(self.entry(id, "not checkable"), "not checkable here", reason)
 
-    def _add(self, entry: Entry, verdict: str, evidence: str, counterexample: str = "") -> Claim:
+    def _add(self, entry: Entry, verdict: str, evidence: str, counterexample: str = "",
+             scale: dict | None = None) -> Claim:
         if entry.id in self.claims:
             raise ValueError(f"claim {entry.id!r} recorded twice in {self.notebook}")
         claim = Claim(entry.id, entry.where, entry.statement, verdict, evidence, self.notebook,
                       counterexample, entry.corrected if verdict in ERRATA_VERDICTS else "",
                       entry.impact, entry.reason, entry.changes, entry.root_cause,
-                      entry.related, entry.main)
+                      entry.related, entry.main, json.loads(json.dumps(scale or {})))
         self.claims[claim.id] = claim
         self._save()
         return claim
@@ -225,6 +229,9 @@ class Ledger:
         tmp = self.path.with_suffix(".json.tmp")
         tmp.write_text(json.dumps([asdict(c) for c in self.claims.values()], indent=1))
         tmp.replace(self.path)
+
+    def __repr__(self) -> str:  # short: no catalogue, no path of the machine it ran on
+        return f"Ledger({self.notebook!r}, {len(self.claims)} claims)"
 
     def _repr_markdown_(self) -> str:
         rows = [f"| {c.id} | {c.where} | **{c.verdict}** | {c.impact} | {c.evidence} |"

@@ -36,3 +36,27 @@ def energy_contours(ax: plt.Axes, energy, patterns: np.ndarray, *, title: str,
     ax.set_title(title, fontsize=9)
     ax.set_aspect("equal")
     plt.colorbar(filled, ax=ax, shrink=0.8)
+
+
+def mse_by_size(ax: plt.Axes, grid, sigma2: float) -> None:
+    """Table 3's MSE against the training tokens for one archived grid
+    (:class:`assocmem.experiments.openelm_scaling.GridEvidence`): each seed a dot, the mean over
+    seeds a line, a cell with a censored run a cross, sigma^2 dashed."""
+    if len(grid.seeds) < 2:
+        ax.set_title(f"{grid.preset.name}: fewer than two complete seeds")
+        return
+    sizes = grid.preset.sizes
+    for color, model in zip(["C0", "C1", "C2"], grid.preset.models, strict=False):
+        cells = [[grid.crit[model, d, s] for s in grid.seeds] for d in sizes]
+        for s in range(len(grid.seeds)):
+            ax.plot(sizes, [c[s].mse for c in cells], ".", color=color, alpha=0.4)
+        mean = [np.mean([c.mse for c in cell]) for cell in cells]
+        ax.plot(sizes, mean, "-", color=color, label=f"{model}: N = {grid.n_params[model]:,}")
+        late = [(d, m) for d, m, cell in zip(sizes, mean, cells, strict=True)
+                if any(c.censored for c in cell)]
+        if late:
+            ax.plot(*zip(*late, strict=True), "x", color=color, ms=8)
+    ax.axhline(sigma2, color="k", ls="--", lw=1)
+    ax.set(xscale="log", yscale="log", xlabel="training tokens D",
+           title=f"{grid.preset.name}: {len(grid.seeds)} seeds (x: censored)")
+    ax.legend(fontsize=8)

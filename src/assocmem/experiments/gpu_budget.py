@@ -1,45 +1,43 @@
-"""What the ``gpu`` presets of chapters 08-12 cost on one H100 or H200, estimated before any GPU
-has run them: the presets are sized so that the estimate of all of them together stays within
-20 minutes of one device.
+"""What the ``gpu`` presets of chapters 08-12 cost on one H200, from the one measurement a GPU
+has made of them: chapter 10's ``gpu`` grid, trained on an H200 on 2026-12-04 (issue 29,
+``benchmarks/gpu_openelm.sh``; its runs are in ``archive/runs/elm-gpu-*``).
 
-Every constant below is an assumption, named as one, or a measurement, with where it was made.
-No GPU has yet run a ``gpu`` preset (no session of the book had one lent): when one has, its
-archived runs' wall times replace this estimate, and a preset whose measured cost exceeds the
-budget is to be shrunk, not this module's assumptions stretched.
+The measurement replaces the earlier model, which assumed that a dozen small runs side by side
+share the device without slowing one another and priced a step at 6-18 ms: with 14 processes on
+one H200 each run made 16 steps a second (tokens/s 122k-136k per run, for all three model sizes
+alike), so the device, time-sliced between the processes, gave 219 steps a second in all, start,
+validation and archiving included. A step of these models is bound by that shared rate, not by
+its FLOPs or its size. Each lent task has 15 minutes of device time, the machine's start
+included; one call of about nine minutes is what it trains in. A preset whose work does not fit
+one call is shrunk in its module (chapter 10's was: two seeds, and a cap of 6,000 steps for a
+censored run), never this module's figures stretched. The other chapters' presets have not run
+on a GPU: their cost is this rate applied to the steps their ``cpu-long`` counterparts took, an
+assumption named as one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-BUDGET_S = 20 * 60  # the presets' budget: chapters 08-12 together on one device
+BUDGET_S = 15 * 60  # device time lent to one task, the machine's start included
+CALL_S = 9 * 60  # the training one call of that budget holds (start, packing and margin aside)
 
 
 @dataclass(frozen=True)
-class Assumptions:
-    """The cost model of one run on the GPU: a step costs the larger of a fixed floor (kernel
-    launches: small models leave the device idle) and its FLOPs at a given utilization; runs go
-    side by side in separate processes and share the device without slowing each other while
-    it is launch-bound; each run pays a fixed start (process, data, compilation)."""
+class Measured:
+    """The device's rate for the small ``gpu`` models, as measured, and the steps a run takes."""
 
-    step_floor_s: float = 0.004  # assumed: the fixed part of one step of a small model
-    #   (embedding, loss, AdamW, clipping), launch-bound
-    layer_floor_s: float = 0.002  # assumed: each layer's share of a launch-bound step
-    peak_flops: float = 989e12  # H100 SXM dense bf16 (the H200's is the same)
-    mfu: float = 0.20  # measured 19.7-28.5% for App. F.1's 40-80M models at 12 x 1,024 tokens
-    #   (archive/2026-11-26-h100); small models reach less, which the floor stands for
-    start_s: float = 30.0  # per compiled run: torch.compile of a new shape, data, warm-up
-    #   (measured once: 200 steps of chapter 10's cpu Model 3 took 31.5 s with compilation,
-    #   of which the steps themselves are about 2 s by this model)
-    start_eager_s: float = 3.0  # assumed per run without compilation (a reused process)
-    eager_factor: float = 1.5  # assumed: an uncompiled step launches more kernels
-    concurrent: int = 12  # runs side by side (processes) on one device: the lent machines
-    #   have 16 CPU cores, one per launch-bound process and four to spare; that the device
-    #   interleaves their small kernels without slowing each one is the weakest assumption
-    steps: tuple = (  # steps a criterion-trained run takes, extensions included: the mean over
-        #               the final runs of each experiment's archived cpu-long counterpart,
-        #               (measured on 2 CPU cores) assumed to carry over to the gpu presets
-        ("10", 1_764), ("08", 5_897), ("12", 2_751), ("09", 2_500))
+    device: str = "NVIDIA H200 (torch 2.11.0+cu130, eager, bf16 autocast)"
+    steps_per_s: float = 219.0  # measured: 96,242 steps of chapter 10's gpu runs in 439 s of
+    #   one call, 14 runs side by side (start, validation every 50 steps, archiving included)
+    lanes: int = 14  # measured with: processes side by side, one per CPU core (16 cores)
+    peak_flops: float = 989e12  # H100/H200 dense bf16 (the vendor's datasheet)
+    mfu: float = 0.20  # measured 19.7-28.5% for App. F.1's 40-80M models (archive/2026-11-26-h100)
+    steps: tuple = (  # steps a criterion-trained run takes, extensions included: chapter 10's
+        #               measured on the GPU, the mean over its 72 archived grid runs (a lower
+        #               bound: 26 of them were censored at their 3,000-step cap and not yet
+        #               continued); the others assumed from their cpu-long counterparts
+        ("10", 1_761), ("08", 5_897), ("12", 2_751), ("09", 2_500))
 
     def typical_steps(self, chapter: str) -> int:
         """The steps a criterion-trained run of ``chapter`` ("08" to "12") is priced at."""
@@ -47,94 +45,104 @@ class Assumptions:
         return table.get(chapter, table["10"] if chapter == "11" else max(table.values()))
 
 
-ASSUMED = Assumptions()
+MEASURED = Measured()
 
 
-def step_seconds(params: int, layers: int, tokens_per_step: int,
-                 a: Assumptions = ASSUMED) -> float:
-    """Seconds of one training step of a model of ``params`` parameters (all of them,
-    embeddings included) and ``layers`` layers on ``tokens_per_step`` tokens: the launch-bound
-    floor, or 6 FLOPs per parameter and token at the assumed utilization, whichever is more."""
-    if params < 1 or layers < 1 or tokens_per_step < 1:
-        raise ValueError("arguments 'params', 'layers' and 'tokens_per_step' must be >= 1; got "
-                         f"{params}, {layers}, {tokens_per_step}")
-    floor = a.step_floor_s + a.layer_floor_s * layers
-    return max(floor, 6 * params * tokens_per_step / (a.peak_flops * a.mfu))
+def step_seconds(params: int, tokens_per_step: int, m: Measured = MEASURED) -> float:
+    """Device seconds of one step of a model of ``params`` parameters on ``tokens_per_step``
+    tokens: the measured shared rate, or 6 FLOPs per parameter and token at the measured
+    utilization, whichever is more (the second only for models far larger than the gpu
+    presets')."""
+    if params < 1 or tokens_per_step < 1:
+        raise ValueError("arguments 'params' and 'tokens_per_step' must be >= 1; got "
+                         f"{params}, {tokens_per_step}")
+    return max(1 / m.steps_per_s, 6 * params * tokens_per_step / (m.peak_flops * m.mfu))
 
 
-def run_seconds(params: int, layers: int, tokens_per_step: int, steps: int,
-                compiled: bool = True, a: Assumptions = ASSUMED) -> float:
-    """One run of ``steps`` steps: its start, then its steps, plus a tenth for validation."""
-    step = step_seconds(params, layers, tokens_per_step, a)
-    if compiled:
-        return a.start_s + 1.1 * steps * step
-    return a.start_eager_s + 1.1 * steps * step * a.eager_factor
+def wall_seconds(steps: list[int], step_s: float, m: Measured = MEASURED,
+                 chain: int = 0) -> float:
+    """Device seconds of runs of ``steps`` steps each at ``step_s`` device seconds a step, side
+    by side in up to ``m.lanes`` processes that share the device's rate evenly (assumed for
+    fewer lanes than measured): their sum, and at least the longest run and the ``chain`` of
+    steps that must follow one another (a ladder walk) at one lane's share."""
+    if step_s <= 0:
+        raise ValueError(f"argument 'step_s' must be > 0; got {step_s}")
+    lanes = max(1, min(m.lanes, len(steps)))
+    return max(sum(steps) * step_s, max(steps, default=0) * step_s * lanes,
+               chain * step_s * lanes)
 
 
-def wall_seconds(runs: list[float], a: Assumptions = ASSUMED, concurrent: int | None = None,
-                 chain: float = 0.0) -> float:
-    """Wall time of ``runs`` (seconds each) shared among ``concurrent`` side-by-side processes:
-    their sum over the processes, and at least the longest run, and at least ``chain``, the
-    seconds of runs that must follow one another (a ladder walk)."""
-    lanes = a.concurrent if concurrent is None else concurrent
-    if lanes < 1:
-        raise ValueError(f"argument 'concurrent' must be >= 1; got {lanes}")
-    return max(sum(runs) / lanes, max(runs, default=0.0), chain)
-
-
-def estimate(a: Assumptions = ASSUMED, rounds_per_d: int = 2) -> dict[str, float]:
-    """Seconds of each chapter's ``gpu`` preset on one device by the cost model, run one
-    chapter after another (each command of ``book/how_to_run.md`` with its own side-by-side
-    runs), and their ``total``. A run censored at its cap and continued is priced in the
-    experiment's mean steps (:attr:`Assumptions.steps`, extensions included). Chapter 12's
-    ladder walks train as many runs as they need, unknown in advance: ``rounds_per_d`` rounds
-    of two widths side by side per (criterion, seed, d) are assumed (d grows fourfold a step,
-    about two rungs of the width ladder; the archived cpu-long walks, d doubling, took one),
-    and a seed's walk over d is a chain of rounds that cannot overlap."""
+def estimate(m: Measured = MEASURED, rounds_per_d: int = 2) -> dict[str, float]:
+    """Device seconds of each chapter's ``gpu`` preset from scratch, by the measured rate.
+    Chapter 12's walks train as many runs as they need, unknown in advance: ``rounds_per_d``
+    rounds of two widths per (criterion, seed, d) are assumed, and a seed's walk is a chain."""
     from assocmem.accounting import openelm_counts
     from assocmem.experiments import memorization, openelm_scaling, question_formation, radius
     from assocmem.training.openelm import OpenELMConfig
 
     def elm_params(args: dict, vocab: int, context: int) -> int:
-        cfg = OpenELMConfig(vocab_size=vocab, max_context=context, **args)
-        return openelm_counts(cfg)["total"]
+        return openelm_counts(OpenELMConfig(vocab_size=vocab, max_context=context,
+                                            **args))["total"]
 
     seconds = {}
     elm = openelm_scaling.PRESETS["gpu"]
-    tokens, layers = elm.batch_size * elm.context, elm.shape["n_layers"]
-    per_model = {m: run_seconds(elm_params(elm.model_args(m), 1024, elm.context), layers,
-                                tokens, a.typical_steps("10"), a=a)
-                 for m in elm.models}
-    grid = [per_model[m] for _ in elm.seeds for m in elm.models for _ in elm.sizes]
-    seconds["10 Table 3"] = wall_seconds(grid, a)
-    extra = max(0, elm.robustness_seeds - len(elm.seeds))
-    seconds["11 App. F.2"] = wall_seconds([per_model[list(elm.models)[-1]]] * extra, a)
+    tokens = elm.batch_size * elm.context
+    step = step_seconds(elm_params(elm.model_args("Model 3"), 1024, elm.context), tokens, m)
+    grid = [m.typical_steps("10")] * elm.grid_runs
+    seconds["10 Table 3"] = wall_seconds(grid, step, m)  # from scratch, without extensions
+    seconds["11 App. F.2"] = wall_seconds([elm.extend_cap] * elm.robustness_seeds, step, m)
 
     fam = radius.FAMILIES["gpu"]
+    widest = elm_params({**elm.shape, "model_dim": max(fam.widths)}, 1024, elm.context)
     seconds["08 family"] = wall_seconds(
-        [run_seconds(elm_params({**elm.shape, "model_dim": w}, 1024, elm.context), layers,
-                     tokens, a.typical_steps("08"), a=a)
-         for w in fam.widths for _ in fam.seeds], a)
+        [m.typical_steps("08")] * len(fam.widths) * len(fam.seeds),
+        step_seconds(widest, tokens, m), m)
 
     qf = question_formation.PRESETS["gpu"]
     d, ff, args = qf.d_model, qf.d_ff, qf.train_args
-    mean_tokens = 22  # tokens an example predicts, about (chapter 09's grammar: 21.3)
     seconds["09 question formation"] = wall_seconds(
-        [run_seconds(depth * (4 * d * d + 2 * d * ff), depth, args["batch_size"] * mean_tokens,
-                     a.typical_steps("09"), compiled=False, a=a)
-         for depth in qf.depths for _ in qf.seeds], a)
+        [m.typical_steps("09")] * len(qf.depths) * len(qf.seeds),
+        step_seconds(max(qf.depths) * (4 * d * d + 2 * d * ff), args["batch_size"] * 22, m), m)
 
     mem = memorization.PRESETS["gpu"]
-    runs, chain = [], 0.0
-    for d_count in mem.d_values:
-        # which widths a walk visits is not known in advance: each run is priced at the
-        # ladder's middle width (the step floor dominates at every width)
-        cfg = mem.train_config(d_count, mem.widths[len(mem.widths) // 2])
-        params = elm_params(cfg.model_args, mem.vocab + 3, mem.length + 2)
-        run = run_seconds(params, mem.layers, cfg.batch_size * (mem.length + 1),
-                          a.typical_steps("12"), compiled=cfg.compile, a=a)
-        runs += [run] * (rounds_per_d * 2 * 2 * len(mem.seeds))  # 2 widths, 2 criteria
-        chain += rounds_per_d * run
-    seconds["12 memorization"] = wall_seconds(runs, a, chain=chain)
+    cfg = mem.train_config(mem.d_values[-1], mem.widths[-1])
+    mem_step = step_seconds(elm_params(cfg.model_args, mem.vocab + 3, mem.length + 2),
+                            cfg.batch_size * (mem.length + 1), m)
+    runs = len(mem.d_values) * rounds_per_d * 2 * 2 * len(mem.seeds)  # 2 widths, 2 criteria
+    seconds["12 memorization"] = wall_seconds(
+        [m.typical_steps("12")] * runs, mem_step, m,
+        chain=len(mem.d_values) * rounds_per_d * m.typical_steps("12"))
     seconds["total"] = sum(seconds.values())
     return seconds
+
+
+def fits_one_call(chapters: tuple[str, ...], m: Measured = MEASURED) -> bool:
+    """Whether the named chapters' presets (keys of :func:`estimate` starting with them)
+    train within one call's :data:`CALL_S`."""
+    seconds = estimate(m)
+    return sum(v for k, v in seconds.items() if k.split()[0] in chapters) <= CALL_S
+
+
+def openelm_remaining_steps(corpus: dict) -> dict[str, int]:
+    """The steps chapter 10's and 11's ``gpu`` runs still need beyond what the archive holds:
+    a missing run its typical steps, a run censored at its cap without an archived extension
+    the steps to the preset's ``extend_cap`` (an upper bound), a finished run none."""
+    from assocmem.experiments import openelm_scaling
+    from assocmem.training import archive
+    from assocmem.training.runs import extension, run_record
+
+    elm = openelm_scaling.PRESETS["gpu"]
+    grid = [elm.run_config(mo, d, corpus, seed=s) for s in elm.seeds for mo in elm.models
+            for d in elm.sizes]
+    left = {}
+    for part, cfgs in (("grid", grid), ("F.2", elm.robustness_configs(corpus).values())):
+        steps = 0
+        for cfg in cfgs:
+            found = archive.find(cfg)
+            if found is None:
+                steps += MEASURED.typical_steps("10")
+            elif run_record(found)["censored"] and archive.find(
+                    extension(cfg, elm.extend_cap)) is None:
+                steps += elm.extend_cap - run_record(found)["last_step"]
+        left[part] = steps
+    return left
