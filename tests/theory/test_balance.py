@@ -6,7 +6,7 @@ import pytest
 from assocmem.theory.balance import HOLDS, local_exponents, route
 
 
-def test_the_paper_route_gives_four_one_or_zero_never_two():
+def test_the_three_old_readings_give_four_one_or_zero():
     n = np.logspace(2, 6, 60)
     got = {h: local_exponents(n, h) for h in HOLDS}
     assert got["T_max"] == pytest.approx({"N vs n": 2, "D vs d": 1, "k": 4}, abs=0.01)
@@ -22,3 +22,22 @@ def test_route_by_hand_and_bad_input():
         route(np.array([100.0]), "l")
     with pytest.raises(ValueError, match="'t_max'"):
         route(np.array([100.0]), "T_max", t_max=0)
+
+
+def test_the_family_gives_every_exponent_and_2_only_at_alpha_one_half():
+    from assocmem.theory.balance import alpha_for_exponent, family_exponent, family_local_exponent
+
+    n = np.logspace(4, 8, 60)
+    for alpha, k in ((0.0, 4.0), (0.5, 2.0), (1.0, 1.0), (2.0, 0.0), (3.0, -0.5)):
+        assert family_exponent(alpha) == pytest.approx(k)
+        assert family_local_exponent(n, alpha) == pytest.approx(k, abs=0.02)  # numerically
+        assert alpha_for_exponent(k) == pytest.approx(alpha)
+    # the three readings of the old route are three points of the family
+    old = {h: local_exponents(n, h)["k"] for h in HOLDS}
+    assert [old[h] for h in HOLDS] == pytest.approx(
+        [family_exponent(a) for a in (0.0, 1.0, 2.0)], abs=0.02)
+    # with the exact mass n grows like log d: k falls towards -2 alpha / (1 + alpha)
+    assert family_local_exponent(n, 0.5, exact=True) == pytest.approx(
+        family_exponent(0.5, s=0.0), abs=0.2)
+    with pytest.raises(ValueError, match="'alpha'"):
+        family_exponent(-1.0)

@@ -555,12 +555,14 @@ CATALOGUE: dict[str, Entry] = {
             kind="statement",
             chapter="07_model_data_balance",
             impact="main result",
-            reason="Eq. 2's coefficient contains d_emb = n/T_max: with T_max fixed N ~ n^2; N ~ n "
-            "needs d_emb/T_max fixed, and then D ~ d^2; both at once fix n. Survives: Eq. 2 "
-            "as an identity.",
+            reason="Eq. 2's coefficient contains d_emb = n/T_max. With the context growing as "
+            "T_max ~ d^alpha (n ~ d^2 on the paper's route), N ~ n^(2 - alpha) and D ~ "
+            "d^(1 + alpha): N ~ n needs alpha = 1 and D ~ d needs alpha = 0. The printed step "
+            "uses both, which fixes n. Survives: Eq. 2 as an identity.",
             failure="refuted",
-            changes="The step from n = O(d^2) to N = O(D^2) does not go through; along any "
-            "consistent reading the exponent is 4, 1 or 0.",
+            changes="The step from n = O(d^2) to N = O(D^2) does not go through as printed. "
+            "Along the route N ~ D^k with k = (4 - 2 alpha)/(1 + alpha), which is 2 only at "
+            "alpha = 1/2 (prop-5-route).",
             root_cause="eq-2-proportionality",
             related=("prop-5-route",),
             main=True,
@@ -573,13 +575,18 @@ CATALOGUE: dict[str, Entry] = {
             kind="statement",
             chapter="07_model_data_balance",
             impact="main result",
-            reason="Carried through consistently, the paper's own route (its Eq. 13 bound and Eq. "
-            "2) gives N ~ D^4 (T_max fixed), D^1 or D^0, never the N proportional to D^2 the "
-            "paper reads (Table 3); the literal upper bound O(D^2) holds only, untightly, in the "
-            "last two.",
+            reason="Carried through consistently with the paper's Eq. 13 bound and Eq. 2, the "
+            "route gives a one-parameter family N ~ D^k, k = (4 - 2 alpha)/(1 + alpha), where "
+            "T_max ~ d^alpha says how the context grows with the number of patterns: k = 4 at "
+            "a fixed context, 1 at a fixed d_emb/T_max (the printed step's N ~ n), 0 at a fixed "
+            "width. The paper's reading, N proportional to D^2 (Table 3's constant N/D*^2), is "
+            "the member alpha = 1/2, a context growing as the square root of the number of "
+            "patterns, which the paper never states and nothing in its argument selects. Read "
+            "as a bare upper bound, O(D^2) holds for every alpha >= 1/2.",
             failure="refuted",
-            changes="Even granting the printed Eq. 13, Prop. 5's exponent 2 is not what the route "
-            "gives.",
+            changes="The route does not determine the exponent: Prop. 5's 2 follows under one "
+            "unstated assumption on the context (T_max ~ d^(1/2)), and 4, 1 or 0 under the "
+            "readings the printed step mixes.",
             root_cause="eq-2-proportionality",
             related=("prop-5-eq-2-step",),
         ),
@@ -610,16 +617,21 @@ CATALOGUE: dict[str, Entry] = {
             reason="With the exact ball mass, Z_t = 1 needs n ~ 2 pi e log d, not d^2/pi; and by "
             "Eq. 2 at fixed l and T_max, N ~ n^2 (prop-5-eq-2-step). Survives: Z_t = 1 ties "
             "n to d; 'O(D^2)' only as a vacuous upper bound.",
-            corrected="With balls of radius $\\sqrt{n/(2\\pi e)}$, $Z_t = 1$ requires "
-            "$n \\approx 2\\pi e \\log d$, so $N$ (Eq. 2: $N \\propto n^2$ at fixed $l$ and "
-            "$T_{\\max}$) grows like a power of $\\log D$; the $N = O(D^2)$ of the paper "
-            "follows only from the upper bound "
-            "$Z_t \\le d\\,V_n(r_c)$ taken as an equality together with $N \\propto n$ "
-            "(prop-5-eq-2-step).",
+            corrected="Only if both of the paper's premises are kept (balls of the critical "
+            "radius $r_c = \\sqrt{n/(2\\pi e)}$, chosen so that $V_n(r_c) \\approx 1$, and "
+            "$Z_t = 1$ as the optimum, which rests on Prop. 4): then $Z_t = 1$ requires "
+            "$n \\approx 2\\pi e \\log d$, and $N$ (Eq. 2: $N \\propto n^2$ at fixed $l$ "
+            "and $T_{\\max}$) grows like a power of $\\log D$. Read consistently, the model "
+            "selects no balance at all: its exact loss falls as the balls shrink "
+            "(prop-5-optimum), so the loss does not pick $Z_t = 1$ and imposes no relation "
+            "between $N$ and $D$. The paper's $N = O(D^2)$ follows only from the upper bound "
+            "$Z_t \\le d\\,V_n(r_c)$ taken as an equality and a context growing as "
+            "$d^{1/2}$ (prop-5-route).",
             failure="refuted",
             changes="The intended balance N proportional to D^2 (read as a constant N/D*^2 in "
-            "Table 3) has no derivation; the model predicts N growing like a power of log "
-            "D, and Table 3 no longer tests a derived law.",
+            "Table 3) has no derivation. With the paper's premises kept, the model predicts N "
+            "growing like a power of log D; without the premise of Prop. 4, which the exact "
+            "model rejects, it predicts no balance, and Table 3 tests no derived law.",
             root_cause="ball-mass-e-t-for-e-t-squared",
             related=("eq-12-closed-form", "sec-5-ball-mass-bounds", "eq-13"),
             main=True,

@@ -54,3 +54,45 @@ def local_exponents(n, hold: str, exact: bool = False, **kwargs) -> dict[str, fl
     return {"N vs n": float(np.polyfit(log_n, log_big_n, 1)[0]),
             "D vs d": float(np.polyfit(log_d, log_big_d, 1)[0]),
             "k": float(np.polyfit(log_big_d, log_big_n, 1)[0])}
+
+
+# ---- the route as a one-parameter family: the context grows with the patterns as d^alpha -----
+def family_exponent(alpha: float, s: float = 2.0) -> float:
+    """k in N ~ D^k when n ~ d^s (s = 2 on the paper's route, n = d^2 / pi) and the context
+    grows as T_max ~ d^alpha: with n = T_max d_emb, d_emb ~ d^(s - alpha), so Eq. 2's
+    N ~ d_emb^2 ~ d^(2s - 2 alpha) while D = T_max d ~ d^(1 + alpha), and
+    k = 2 (s - alpha) / (1 + alpha). At s = 2: 4 at alpha = 0 (T_max fixed), 2 at alpha = 1/2,
+    1 at alpha = 1 (d_emb/T_max fixed), 0 at alpha = 2 (d_emb fixed)."""
+    alpha = check_float("alpha", alpha, low=-0.99, high=100.0)
+    return 2 * (s - alpha) / (1 + alpha)
+
+
+def alpha_for_exponent(k: float, s: float = 2.0) -> float:
+    """The growth of the context, T_max ~ d^alpha, at which the route gives N ~ D^k: the
+    inverse of :func:`family_exponent`, alpha = (2s - k) / (2 + k)."""
+    k = check_float("k", k, low=-1.99, high=100.0)
+    return (2 * s - k) / (2 + k)
+
+
+def family_route(n, alpha: float, exact: bool = False, layers: float = 24.0,
+                 a: float = 12.0, t0: float = 1.0) -> dict:
+    """The route for dimensions ``n`` with the context growing as T_max = t0 d^alpha, in logs
+    (with the exact ball mass d is astronomically large): log d at Z_t = 1 (the paper's bound,
+    or the exact mass with ``exact``), then log T_max, log d_emb = log n - log T_max, Eq. 2's
+    log N and log D = log T_max + log d."""
+    n = check_array("n", n)
+    alpha = check_float("alpha", alpha, low=-0.99, high=100.0)
+    check_float("t0", t0, low=1e-12)
+    log_d = log_patterns_for_unit_partition(n, exact=exact)
+    log_t = np.log(t0) + alpha * log_d
+    log_width = np.log(n) - log_t
+    return {"n": n, "log d": log_d, "log T_max": log_t, "log d_emb": log_width,
+            "log N": np.log(a * layers) + 2 * log_width, "log D": log_t + log_d}
+
+
+def family_local_exponent(n, alpha: float, exact: bool = False) -> float:
+    """The log-log slope of N against D along :func:`family_route` over the largest tenth of
+    ``n``: the k the route gives at that growth of the context."""
+    r = family_route(n, alpha, exact)
+    tail = slice(-max(3, len(r["n"]) // 10), None)
+    return float(np.polyfit(r["log D"][tail], r["log N"][tail], 1)[0])
