@@ -41,3 +41,17 @@ def test_the_family_gives_every_exponent_and_2_only_at_alpha_one_half():
         family_exponent(0.5, s=0.0), abs=0.2)
     with pytest.raises(ValueError, match="'alpha'"):
         family_exponent(-1.0)
+
+
+def test_route_ratio_by_hand_at_app_f1_model_1():
+    from assocmem.theory.balance import route_ratio
+
+    r = route_ratio(39.95e6, 954, 1024)
+    d = np.exp(r["log d"])
+    assert r["n"] == 1024 * 954
+    assert d == pytest.approx(np.sqrt(np.pi * r["n"]), rel=2e-3)  # n = d^2 / pi on the route
+    assert r["N/D^2"] == pytest.approx(39.95e6 / (1024 * d) ** 2, rel=1e-12)
+    assert r["N/D^2"] == pytest.approx(1.2414e-5, rel=1e-3)
+    assert route_ratio(39.95e6, 954, 1024, exact=True)["N/D^2"] < 1e-300
+    with pytest.raises(ValueError, match="'t_max'"):
+        route_ratio(1e6, 10, 0)

@@ -591,6 +591,29 @@ CATALOGUE: dict[str, Entry] = {
             related=("prop-5-eq-2-step",),
         ),
         Entry(
+            id="sec-6-3-route-constant",
+            where="Sec. 6.3 (last paragraph) with Sec. 5",
+            statement="Our findings indicate that the ratio $N/D^{*2}$ consistently approaches "
+            "a constant value, reinforcing our theoretical results in Section 5.",
+            kind="statement",
+            chapter="07_model_data_balance",
+            impact="main result",
+            reason="Strongest reading: a constant N/D*^2 is what N proportional to D^2 predicts, "
+            "whatever the constant. But the route of Sec. 5 fixes its constant: at App. F.1's "
+            "own configurations (n = 1,024 d_emb, Z_t = 1 by the paper's bound) it gives N/D^2 "
+            "of about 1.2-1.7e-5, four orders of magnitude above Table 3's 8.4-8.8e-10; at Model "
+            "1's D* the route asks for N of about 5.7e11, against its 40M. With the exact ball "
+            "mass the gap is beyond any scale. A constant that the theory puts elsewhere does "
+            "not reinforce it, and the exponent, which could, Table 3's grid cannot fix "
+            "(table-3-ratios).",
+            failure="refuted",
+            changes="Table 3 does not reinforce Sec. 5: the measured constant disagrees with the "
+            "route's own by four orders of magnitude, and only an exponent over a wide range of "
+            "N could support N proportional to D^2 (table-3-dstar).",
+            related=("prop-5-route", "table-3-ratios", "table-3-dstar"),
+            main=True,
+        ),
+        Entry(
             id="prop-5-optimum",
             where="Prop. 5 and Sec. 5 (after Prop. 4)",
             statement="To minimize the cross-entropy loss, ... with minimum obtained when $Z_t = "

@@ -96,3 +96,16 @@ def family_local_exponent(n, alpha: float, exact: bool = False) -> float:
     r = family_route(n, alpha, exact)
     tail = slice(-max(3, len(r["n"]) // 10), None)
     return float(np.polyfit(r["log D"][tail], r["log N"][tail], 1)[0])
+
+
+def route_ratio(n_params: float, d_emb: float, t_max: float, exact: bool = False) -> dict:
+    """The route's own constant at one model's configuration: its dimension n = T_max d_emb,
+    the number of patterns d at which Z_t = 1 there (the paper's bound, or the exact mass),
+    the data size D = T_max d the route pairs with the model, and N/D^2."""
+    for name, value in (("n_params", n_params), ("d_emb", d_emb), ("t_max", t_max)):
+        check_float(name, value, low=1.0)
+    n = t_max * d_emb
+    log_d = float(log_patterns_for_unit_partition(np.array([n]), exact=exact)[0])
+    log_big_d = np.log(t_max) + log_d
+    return {"n": n, "log d": log_d, "log D": log_big_d,
+            "N/D^2": float(np.exp(np.log(n_params) - 2 * log_big_d))}
