@@ -26,6 +26,7 @@ CATALOGUE = {e.id: e for e in (
     entry("c", failure="refuted", impact="main result", main=True, changes="the floor goes"),
     entry("f", failure="corrected", corrected="s'"),
     entry("d", "experiment"), entry("d2", "experiment"), entry("e", "not checkable"),
+    entry("sim", "experiment", simulation=True),
     entry("lemma-9", failure="refuted"), entry("lemma-8", failure="corrected", corrected="t"),
     entry("z"))}
 
@@ -123,7 +124,7 @@ def test_generated_pages_count_each_root_cause_once(tmp_path):
     claims = load_claims(tmp_path)
     card = scorecard_markdown(claims, CATALOGUE)
     assert "{ref}`a <a>`" in card and "**holds except at an edge case**" in card
-    assert "4 claims checked, 3 root causes" in card  # b and b2 share n-1
+    assert "4 of the paper's statements and experiments checked, 3 root causes" in card
     assert "1 refuted, 1 holds except at an edge case, 1 holds" in card
     assert "1 main result, 1 bound or constant, 1 none" in card
     assert "the floor goes" in card  # the main result leads, with what it changes
@@ -260,3 +261,23 @@ def test_a_judgement_written_for_another_verdict_is_refused(tmp_path):
                                              evidence="e")], catalogue) == []
     with pytest.raises(ValueError, match="written_for names no verdict"):
         entry("h", "experiment", written_for=("fine",))
+
+
+def test_the_books_own_simulations_are_counted_apart_and_carry_their_scale(tmp_path):
+    book = ledger(tmp_path)
+    book.statement("a", holds=True, evidence="ok")
+    book.experiment("d", reproduced=False, decisive=False, evidence="small",
+                    scale={"params": [1, 2], "paper": {"params": [3, 4]}})
+    book.experiment("sim", reproduced=True, evidence="ours")
+    claims = load_claims(tmp_path)
+    card = scorecard_markdown(claims, CATALOGUE)
+    assert "2 of the paper's statements and experiments checked, 2 root causes" in card
+    assert "1 inconclusive at this scale, 1 holds" in card  # the simulation is not counted
+    assert "**1 simulations of the book's own**" in card and ": 1 reproduced." in card
+    assert "**reproduced** (the book's simulation)" in card
+    write_ledger_files(claims, tmp_path / "site")
+    rows = json.loads((tmp_path / "site" / "claims.json").read_text())["claims"]
+    assert rows[1]["scale"] == {"params": [1, 2], "paper": {"params": [3, 4]}}
+    assert [r["simulation"] for r in rows] == [False, False, True]
+    with pytest.raises(ValueError, match="only an experiment can be a simulation"):
+        entry("s2", simulation=True)

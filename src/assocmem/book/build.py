@@ -82,7 +82,6 @@ def _counts(values, order) -> str:
 def headline_markdown(claims: list[Claim], catalogue: dict[str, Entry]) -> str:
     """The paper's main results, one line each, then the counts with each root cause once."""
     checked = {c.id for c in claims}
-    causes = root_causes(claims)
     lines = [
         "```{list-table} The paper's main results",
         ":header-rows: 1",
@@ -98,13 +97,21 @@ def headline_markdown(claims: list[Claim], catalogue: dict[str, Entry]) -> str:
     for c in claims:
         if c.main:
             stands = c.verdict in ("holds", "reproduced")
+            own = " (the book's simulation)" if c.simulation else ""
             lines += [f"* - {{ref}}`{c.id} <{c.id}>`", f"  - {_cell(c.where)}",
-                      f"  - **{c.verdict}**", f"  - {c.impact}",
+                      f"  - **{c.verdict}**{own}", f"  - {c.impact}",
                       f"  - {_cell(c.reason if stands or not c.changes else c.changes)}"]
+    own = [c for c in claims if c.simulation]
+    causes = root_causes([c for c in claims if not c.simulation])
     lines += ["```", "",
-              f"**{len(claims)} claims checked, {len(causes)} root causes.** Each root cause "
-              f"counted once, by verdict: {_counts([v for _, v, _ in causes], SEVERITY)}; "
-              f"by impact on the paper: {_counts([i for _, _, i in causes], IMPACTS[::-1])}."]
+              f"**{len(claims) - len(own)} of the paper's statements and experiments checked, "
+              f"{len(causes)} root causes.** Each root cause counted once, by verdict: "
+              f"{_counts([v for _, v, _ in causes], SEVERITY)}; by impact on the paper: "
+              f"{_counts([i for _, _, i in causes], IMPACTS[::-1])}."]
+    if own:
+        lines += ["", f"**{len(own)} simulations of the book's own** test the paper's "
+                      f"statements by experiments the paper did not run (counted apart): "
+                      f"{_counts([c.verdict for c in own], SEVERITY)}."]
     missing = [i for i in catalogue if i not in checked]
     if missing:
         lines += ["", f"**Not checked yet** ({len(missing)} of {len(catalogue)} catalogue "
@@ -173,7 +180,7 @@ def scorecard_markdown(claims: list[Claim], catalogue: dict[str, Entry] | None =
             f'* - <span id="{c.id}"></span>{{ref}}`{c.id} <{c.id}>`',
             f"  - {_cell(c.where)}",
             f"  - {_cell(c.statement)}",
-            f"  - **{c.verdict}**",
+            f"  - **{c.verdict}**" + (" (the book's simulation)" if c.simulation else ""),
             f"  - {c.impact}",
             f"  - {_cell(c.evidence)}",
         ]

@@ -119,6 +119,7 @@ CATALOGUE: dict[str, Entry] = {
             "a well-separated pattern converges to a single fixed point near that "
             "pattern.",
             kind="experiment",
+            simulation=True,
             chapter="02_energy_landscapes",
             impact="none",
             reason="On Fig. 1's 2-D patterns every start in each ball reaches one fixed point near "
@@ -132,6 +133,7 @@ CATALOGUE: dict[str, Entry] = {
             statement="Capacities: Hopfield O(n); Krotov-Hopfield polynomial; Demircigil "
             "exponential (each far beyond the previous at the same n).",
             kind="experiment",
+            simulation=True,
             chapter="02_energy_landscapes",
             impact="none",
             reason="At one n the measured ordering Hopfield < Krotov-Hopfield < Demircigil matches "
@@ -283,6 +285,7 @@ CATALOGUE: dict[str, Entry] = {
             statement="Stacked attention layers retrieve the nearest stored pattern from inside "
             "its ball when the patterns are well separated.",
             kind="experiment",
+            simulation=True,
             chapter="04_layered_energy",
             impact="none",
             reason="The iterated softmax read-out retrieves the nearest pattern when patterns are "
@@ -796,6 +799,7 @@ CATALOGUE: dict[str, Entry] = {
             "O(D^2)$: the loss-minimizing model at fixed $D$ (the smallest whose loss reaches the "
             "data's floor) grows as $D^2$.",
             kind="experiment",
+            simulation=True,
             chapter="12_controlled_memorization",
             impact="main result",
             reason="Prop. 5 in the regime it describes (well-separated random patterns, "
@@ -823,6 +827,7 @@ CATALOGUE: dict[str, Entry] = {
             where="Prop. 4, tested beyond the paper (controlled memorization)",
             statement="The achievable cross-entropy loss is bounded below by 1.",
             kind="experiment",
+            simulation=True,
             chapter="12_controlled_memorization",
             impact="main result",
             reason="Memorizing models reach losses far below 1, each near the data floor log(d)/T: "

@@ -84,6 +84,7 @@ class Entry:
     related: tuple[str, ...] = ()
     main: bool = False
     written_for: tuple[str, ...] = ()  # the verdicts its reason and changes were written for
+    simulation: bool = False  # an experiment the paper did not run: the book's own test
 
     def __post_init__(self):
         _check_row(self, ("where", "statement", "reason"))
@@ -92,6 +93,8 @@ class Entry:
             raise ValueError(f"claim {self.id!r}: written_for names no verdict: {unknown}")
         if self.kind not in KINDS:
             raise ValueError(f"claim {self.id!r}: kind must be one of {KINDS}; got {self.kind!r}")
+        if self.simulation and self.kind != "experiment":
+            raise ValueError(f"claim {self.id!r}: only an experiment can be a simulation")
         if self.failure and (self.kind != "statement" or self.failure not in FAILURES):
             raise ValueError(f"claim {self.id!r}: failure must be one of {list(FAILURES)} and "
                              f"only for statements; got {self.failure!r}")
@@ -120,6 +123,7 @@ class Claim:
     related: tuple[str, ...] = ()
     main: bool = False
     scale: dict = field(default_factory=dict)  # an experiment's scale: this run's and the paper's
+    simulation: bool = False  # the book's own experiment, not one of the paper's
 
     def __post_init__(self):
         _check_row(self, ("where", "statement", "evidence"))
@@ -220,7 +224,8 @@ class Ledger:
         claim = Claim(entry.id, entry.where, entry.statement, verdict, evidence, self.notebook,
                       counterexample, entry.corrected if verdict in ERRATA_VERDICTS else "",
                       entry.impact, entry.reason, entry.changes, entry.root_cause,
-                      entry.related, entry.main, json.loads(json.dumps(scale or {})))
+                      entry.related, entry.main, json.loads(json.dumps(scale or {})),
+                      entry.simulation)
         self.claims[claim.id] = claim
         self._save()
         return claim
