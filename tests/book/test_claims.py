@@ -281,3 +281,22 @@ def test_the_books_own_simulations_are_counted_apart_and_carry_their_scale(tmp_p
     assert [r["simulation"] for r in rows] == [False, False, True]
     with pytest.raises(ValueError, match="only an experiment can be a simulation"):
         entry("s2", simulation=True)
+
+
+def test_the_verdict_paragraph_is_generated_from_the_main_rows():
+    from assocmem.book.build import verdict_paragraph
+
+    def claim(id, verdict, main=True, simulation=False, changes=""):
+        return Claim(id, "w", "s", verdict, "e", "01_x", counterexample="x", main=main,
+                     simulation=simulation, changes=changes)
+
+    text = verdict_paragraph([
+        claim("p4", "refuted"), claim("p1", "holds"), claim("p2", "holds"),
+        claim("t3", "inconclusive at this scale"), claim("sim", "reproduced", simulation=True),
+        claim("minor", "refuted", main=False),
+        claim("sec-6-3-route-constant", "refuted", main=False, changes="Off by 1e4.")])
+    assert "Of the paper's 3 main theoretical results, 1 are refuted as derived" in text
+    assert "{ref}`p4 <p4>`" in text and "2 holds" in text and "minor" not in text
+    assert "Its 1 main experimental results: 1 inconclusive at this scale" in text
+    assert "sim" not in text  # the book's own simulation is not the paper's result
+    assert "**refuted**. Off by 1e4." in text

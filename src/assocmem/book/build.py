@@ -22,7 +22,15 @@ from pathlib import Path
 
 import yaml
 
-from assocmem.book.claims import ERRATA_VERDICTS, IMPACTS, SCHEMA_VERSION, Claim, Entry, load_claims
+from assocmem.book.claims import (
+    ERRATA_VERDICTS,
+    EXPERIMENT_VERDICTS,
+    IMPACTS,
+    SCHEMA_VERSION,
+    Claim,
+    Entry,
+    load_claims,
+)
 
 SCORECARD_MARKER = "<!-- scorecard: generated from the claims ledger -->"
 ERRATA_MARKER = "<!-- errata: generated from the claims ledger -->"
@@ -79,10 +87,48 @@ def _counts(values, order) -> str:
     return ", ".join(f"{counts[v]} {v}" for v in order if counts[v])
 
 
+# Rows that connect the theory to the experiments: the introduction's verdict names them
+CONNECTING = ("sec-4-energy-is-mchn", "sec-5-loss-unit", "sec-6-3-route-constant")
+
+
+def _ref(c: Claim) -> str:
+    return f"{{ref}}`{c.id} <{c.id}>`"
+
+
+def verdict_paragraph(claims: list[Claim]) -> str:
+    """The book's verdict on the paper in one paragraph, generated from the main results (the
+    paper's, not the book's own simulations) and the rows that connect its theory to its
+    experiments (:data:`CONNECTING`)."""
+    main = [c for c in claims if c.main and not c.simulation]
+    theory = [c for c in main if c.verdict not in EXPERIMENT_VERDICTS]
+    experiments = [c for c in main if c.verdict in EXPERIMENT_VERDICTS]
+    refuted = [c for c in theory if c.verdict == "refuted"]
+    parts = [f"**The book's verdict.** Of the paper's {len(theory)} main theoretical results, "
+             f"{len(refuted)} are refuted as derived"
+             + (f" ({', '.join(_ref(c) for c in refuted)})" if refuted else "")
+             + (f", and {_counts([c.verdict for c in theory if c not in refuted], SEVERITY)}"
+                if len(refuted) < len(theory) else "") + "."]
+    if experiments:
+        parts.append(f"Its {len(experiments)} main experimental results: "
+                     f"{_counts([c.verdict for c in experiments], SEVERITY)}"
+                     + (", the evidence being below the paper's scale"
+                        if any(c.verdict == "inconclusive at this scale" for c in experiments)
+                        else "") + ".")
+    for cid in CONNECTING:
+        row = next((c for c in claims if c.id == cid), None)
+        if row is not None:
+            parts.append(f"{_ref(row)} ({row.where}): **{row.verdict}**. "
+                         f"{row.changes or row.reason}")
+    return " ".join(parts)
+
+
 def headline_markdown(claims: list[Claim], catalogue: dict[str, Entry]) -> str:
-    """The paper's main results, one line each, then the counts with each root cause once."""
+    """The book's verdict in one paragraph, the paper's main results, one line each, then the
+    counts with each root cause once."""
     checked = {c.id for c in claims}
     lines = [
+        verdict_paragraph(claims),
+        "",
         "```{list-table} The paper's main results",
         ":header-rows: 1",
         ":widths: 16 18 14 12 40",
