@@ -284,19 +284,29 @@ def test_the_books_own_simulations_are_counted_apart_and_carry_their_scale(tmp_p
 
 
 def test_the_verdict_paragraph_is_generated_from_the_main_rows():
-    from assocmem.book.build import verdict_paragraph
+    from assocmem.book import build
+
+    catalogue = {e.id: e for e in (
+        entry("p4", failure="refuted", main=True, root_cause="floor"),
+        entry("p4b", failure="refuted", main=True, root_cause="floor"),
+        entry("p1", main=True), entry("minor", failure="refuted"),
+        entry("t3", "experiment", main=True), entry("sim", "experiment", simulation=True),
+        *(entry(i, failure="refuted") for i in build.CONNECTING))}
 
     def claim(id, verdict, main=True, simulation=False, changes=""):
         return Claim(id, "w", "s", verdict, "e", "01_x", counterexample="x", main=main,
                      simulation=simulation, changes=changes)
 
-    text = verdict_paragraph([
-        claim("p4", "refuted"), claim("p1", "holds"), claim("p2", "holds"),
+    text = build.verdict_paragraph([
+        claim("p4", "refuted"), claim("p4b", "refuted"), claim("p1", "holds"),
         claim("t3", "inconclusive at this scale"), claim("sim", "reproduced", simulation=True),
         claim("minor", "refuted", main=False),
-        claim("sec-6-3-route-constant", "refuted", main=False, changes="Off by 1e4.")])
-    assert "Of the paper's 3 main theoretical results, 1 are refuted as derived" in text
-    assert "{ref}`p4 <p4>`" in text and "2 holds" in text and "minor" not in text
-    assert "Its 1 main experimental results: 1 inconclusive at this scale" in text
+        claim(build.CONNECTING[-1], "refuted", main=False, changes="Off by 1e4.")], catalogue)
+    assert "main theoretical results, each root cause counted once: 1 refuted, 1 holds" in text
+    assert "{ref}`p4 <p4>`" in text and "minor" not in text
+    assert "main experiments, each root cause counted once: 1 inconclusive at this scale" in text
     assert "sim" not in text  # the book's own simulation is not the paper's result
     assert "**refuted**. Off by 1e4." in text
+    from assocmem.book.catalogue import CATALOGUE as REAL
+
+    assert set(build.CONNECTING) <= set(REAL)  # the introduction's rows exist

@@ -24,7 +24,6 @@ import yaml
 
 from assocmem.book.claims import (
     ERRATA_VERDICTS,
-    EXPERIMENT_VERDICTS,
     IMPACTS,
     SCHEMA_VERSION,
     Claim,
@@ -95,24 +94,24 @@ def _ref(c: Claim) -> str:
     return f"{{ref}}`{c.id} <{c.id}>`"
 
 
-def verdict_paragraph(claims: list[Claim]) -> str:
-    """The book's verdict on the paper in one paragraph, generated from the main results (the
-    paper's, not the book's own simulations) and the rows that connect its theory to its
-    experiments (:data:`CONNECTING`)."""
-    main = [c for c in claims if c.main and not c.simulation]
-    theory = [c for c in main if c.verdict not in EXPERIMENT_VERDICTS]
-    experiments = [c for c in main if c.verdict in EXPERIMENT_VERDICTS]
-    refuted = [c for c in theory if c.verdict == "refuted"]
-    parts = [f"**The book's verdict.** Of the paper's {len(theory)} main theoretical results, "
-             f"{len(refuted)} are refuted as derived"
-             + (f" ({', '.join(_ref(c) for c in refuted)})" if refuted else "")
-             + (f", and {_counts([c.verdict for c in theory if c not in refuted], SEVERITY)}"
-                if len(refuted) < len(theory) else "") + "."]
-    if experiments:
-        parts.append(f"Its {len(experiments)} main experimental results: "
-                     f"{_counts([c.verdict for c in experiments], SEVERITY)}"
-                     + (", the evidence being below the paper's scale"
-                        if any(c.verdict == "inconclusive at this scale" for c in experiments)
+def verdict_paragraph(claims: list[Claim], catalogue: dict[str, Entry]) -> str:
+    """The book's verdict on the paper in one paragraph, generated from the paper's main
+    results (not the book's own simulations, not the connecting rows) counted once per root
+    cause and split by kind, then the rows that connect its theory to its experiments
+    (:data:`CONNECTING`; a test keeps them in the catalogue)."""
+    paper = [c for c in claims if c.main and not c.simulation and c.id not in CONNECTING]
+    parts = ["**The book's verdict.**"]
+    for kind, label in (("statement", "theoretical results"), ("experiment", "experiments")):
+        rows = [c for c in paper if catalogue[c.id].kind == kind]
+        if not rows:
+            continue
+        causes = root_causes(rows)
+        refuted = [c for c in rows if c.verdict == "refuted"]
+        parts.append(f"The paper's main {label}, each root cause counted once: "
+                     f"{_counts([v for _, v, _ in causes], SEVERITY)}"
+                     + (f" ({', '.join(_ref(c) for c in refuted)})" if refuted else "")
+                     + (", on evidence below the paper's scale"
+                        if any(v == "inconclusive at this scale" for _, v, _ in causes)
                         else "") + ".")
     for cid in CONNECTING:
         row = next((c for c in claims if c.id == cid), None)
@@ -127,7 +126,7 @@ def headline_markdown(claims: list[Claim], catalogue: dict[str, Entry]) -> str:
     counts with each root cause once."""
     checked = {c.id for c in claims}
     lines = [
-        verdict_paragraph(claims),
+        verdict_paragraph(claims, catalogue),
         "",
         "```{list-table} The paper's main results",
         ":header-rows: 1",
