@@ -293,12 +293,13 @@ def test_the_verdict_paragraph_is_generated_from_the_main_rows():
         entry("t3", "experiment", main=True), entry("sim", "experiment", simulation=True),
         *(entry(i, failure="refuted") for i in build.CONNECTING))}
 
-    def claim(id, verdict, main=True, simulation=False, changes=""):
+    def claim(id, verdict, main=True, simulation=False, changes="", root_cause=""):
         return Claim(id, "w", "s", verdict, "e", "01_x", counterexample="x", main=main,
-                     simulation=simulation, changes=changes)
+                     simulation=simulation, changes=changes, root_cause=root_cause)
 
     text = build.verdict_paragraph([
-        claim("p4", "refuted"), claim("p4b", "refuted"), claim("p1", "holds"),
+        claim("p4", "refuted", root_cause="floor"),
+        claim("p4b", "refuted", root_cause="floor"), claim("p1", "holds"),
         claim("t3", "inconclusive at this scale"), claim("sim", "reproduced", simulation=True),
         claim("minor", "refuted", main=False),
         claim(build.CONNECTING[-1], "refuted", main=False, changes="Off by 1e4.")], catalogue)

@@ -109,8 +109,31 @@ CATALOGUE: dict[str, Entry] = {
             "\\beta\\,\\mathrm{Cov}_p(\\rho)$); otherwise it is a difference of convex "
             "functions and can be non-convex.",
             failure="corrected",
-            changes="Nothing in the argument: the motivation for a regularization-free energy "
-            "stands; MCHN is convex-concave (as Ramsauer et al. treat it), not convex.",
+            changes="Nothing in the later argument: MCHN is convex-concave (as Ramsauer et al. "
+            "treat it), not convex. The motivation it gives for a 'regularization-free' energy "
+            "does not stand either: Eq. 4 is the MCHN energy at beta = 2 in another form "
+            "(sec-4-energy-is-mchn).",
+        ),
+        Entry(
+            id="sec-4-energy-is-mchn",
+            where="Sec. 4 (Eq. 4) and Sec. 1 (first contribution)",
+            statement="We introduce a new energy function that does not rely on additional "
+            "regularization terms.",
+            kind="statement",
+            chapter="02_energy_landscapes",
+            impact="main result",
+            reason="Expanding the squared distance, Eq. 4 is E(x) = ||x||^2 - LSE(2 x.rho_i - "
+            "||rho_i||^2): for patterns of equal norm exactly 2 E_MCHN(beta = 2) - log d "
+            "(checked to 1e-13), the MCHN's x^T x / 2 and max ||rho||^2 / 2 terms being inside "
+            "the distance; for unequal norms each pattern adds a bias of at most max - min "
+            "||rho||^2. The energy is not new, and its regularization is the MCHN's.",
+            corrected="Eq. 4 equals $2E^{\\beta=2}_{\\mathrm{MCHN}}(x) - \\log d$ plus a bias "
+            "$-\\lVert\\rho^i\\rVert^2$ per pattern inside the log-sum-exp (none for "
+            "patterns of equal norm): the MCHN energy written with distances.",
+            failure="corrected",
+            changes="The paper's model of a layer is Ramsauer et al.'s MCHN at beta = 2, not a new "
+            "energy: its first contribution reduces to a change of notation. No later "
+            "derivation rests on the novelty, so Props. 1-5 are judged on their own rows.",
         ),
         Entry(
             id="def-1-retrieval",
@@ -619,6 +642,30 @@ CATALOGUE: dict[str, Entry] = {
             root_cause="eq-2-proportionality",
             related=("prop-5-route", "table-3-ratios", "table-3-dstar"),
             main=True,
+        ),
+        Entry(
+            id="sec-5-loss-unit",
+            where="Sec. 5 (after Prop. 4, with Table 2) and Sec. 6.2",
+            statement="In Table 2 in Appendix B, we compare the reported cross-entropy loss of "
+            "various transformer-based models in the literature. ... the pre-training "
+            "cross-entropy losses all satisfy $L > 1$.",
+            kind="statement",
+            chapter="06_cross_entropy",
+            impact="main result",
+            reason="Prop. 4's L is the cross-entropy of the model's density on R^n, and a "
+            "density's cross-entropy moves by n log c when lengths are measured in a unit c "
+            "times smaller (checked by quadrature). The reported losses are nats per token of "
+            "a discrete distribution. The paper converts one into the other nowhere, and at "
+            "Table 3's n (about 10^6) the model's own L is about 5.6e5 nats per pattern, and a "
+            "1% change of unit moves it by about 10^4. Strongest reading: L is meant per token "
+            "and the unit is fixed by the activations' scale; the paper states neither, and "
+            "then the bound L >= 1 would depend on that scale.",
+            failure="refuted",
+            changes="Prop. 4's L and the reported per-token losses (Table 2, Sec. 6.2, "
+            "Chinchilla's E) are different quantities: no comparison between them, in either "
+            "direction, follows from the theory without a conversion the paper does not give.",
+            root_cause="loss-unit",
+            related=("prop-4", "sec-6-2-prop-4", "table-2"),
         ),
         Entry(
             id="prop-5-optimum",
