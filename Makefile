@@ -99,11 +99,13 @@ run: setup
 	@test -n "$(NB)" || { echo "usage: make run NB=<notebook stem> ARGS=\"-p name value ...\""; \
 		echo "notebooks: $(STEMS)"; exit 2; }
 	@test -f notebooks/$(NB).md || { echo "no notebook notebooks/$(NB).md; choose from: $(STEMS)"; exit 2; }
-	@mkdir -p _build/executed/run/staging
-	$(BIN)/jupytext --quiet --to ipynb -o _build/executed/run/staging/$(NB).ipynb notebooks/$(NB).md
-	ASSOCMEM_LEDGER_DIR=$(CURDIR)/_build/executed/run/ledger $(BIN)/papermill --cwd notebooks \
-		-k python3 _build/executed/run/staging/$(NB).ipynb _build/executed/run/$(NB).ipynb $(ARGS)
-	@echo "executed notebook: $(CURDIR)/_build/executed/run/$(NB).ipynb"
+	@$(BIN)/python -m assocmem.book.run_args notebooks/$(NB).md $(ARGS)
+	@out=_build/executed/run/$(NB)-$$(date +%Y%m%dT%H%M%S)-$$$$; mkdir -p $$out; \
+	echo "this run's folder: $$out"; \
+	$(BIN)/jupytext --quiet --to ipynb -o $$out/staged.ipynb notebooks/$(NB).md; \
+	ASSOCMEM_LEDGER_DIR=$(CURDIR)/$$out/ledger $(BIN)/papermill --cwd notebooks \
+		-k python3 $$out/staged.ipynb $$out/$(NB).ipynb $(ARGS); \
+	echo "executed notebook: $$out/$(NB).ipynb (ledger: $$out/ledger)"
 
 lab: setup
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-lab.txt

@@ -27,3 +27,17 @@ def test_papermill_reads_every_parameter(path, tmp_path):
     assert set(names) <= set(listed), f"{path.name}: papermill cannot read " \
         f"{sorted(set(names) - set(listed))} (reword the comment)"
     assert all(listed[n]["help"] for n in names)
+
+
+def test_make_run_refuses_a_parameter_the_notebook_does_not_declare(capsys):
+    from assocmem.book.run_args import declared, main
+
+    notebook = NOTEBOOKS[0]
+    names = declared(notebook)
+    assert names and main([str(notebook), "-p", names[0], "5"]) == 0
+    assert main([str(notebook), "-p", "n_randm", "500"]) == 2
+    err = capsys.readouterr().err
+    assert "no parameter 'n_randm'" in err and names[0] in err
+    assert main([str(notebook), "-y", f"{{{names[0]}: 1, nope: 2}}"]) == 2
+    assert "'nope'" in capsys.readouterr().err
+    assert main([str(notebook), "-p", names[0]]) == 2  # a name without its value

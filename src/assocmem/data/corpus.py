@@ -18,6 +18,7 @@ import numpy as np
 
 from assocmem.data import data_dir
 from assocmem.data import question_formation as qf
+from assocmem.paths import shown
 
 FALLBACK_NAME = "fallback: text generated from the question-formation grammar (no Gutenberg data)"
 
@@ -49,7 +50,7 @@ def load_text_dir(path: Path) -> Corpus:
             documents.append(text)
     if not documents:
         raise ValueError(f"corpus directory {path} holds only empty files")
-    return Corpus(f"{path.name} ({len(documents)} documents from {path})", documents)
+    return Corpus(f"{path.name} ({len(documents)} documents from {shown(path)})", documents)
 
 
 def fallback_corpus(n_sentences: int = 60_000, seed: int = 0) -> Corpus:
