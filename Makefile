@@ -24,7 +24,7 @@ export ASSOCMEM_DATA_DIR ?= $(if $(wildcard ../shared/data),$(abspath ../shared/
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: setup book test unit notebooks browser-check run lab lock lint clean help
+.PHONY: setup book test unit notebooks browser-check run lab lock lint clean help stats
 
 help:
 	@echo "make book | make test | make run NB=<stem> ARGS='-p name value' | make lab | make clean"
@@ -110,6 +110,10 @@ run: setup
 lab: setup
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-lab.txt
 	$(BIN)/jupyter lab notebooks
+
+# ---- how the chapters read (issue 26's measures) -------------------------------------------
+stats: $(SETUP)
+	$(BIN)/python -m assocmem.book.stats
 
 # ---- maintenance --------------------------------------------------------------------------
 lock: $(SETUP)

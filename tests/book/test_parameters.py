@@ -41,3 +41,19 @@ def test_make_run_refuses_a_parameter_the_notebook_does_not_declare(capsys):
     assert main([str(notebook), "-y", f"{{{names[0]}: 1, nope: 2}}"]) == 2
     assert "'nope'" in capsys.readouterr().err
     assert main([str(notebook), "-p", names[0]]) == 2  # a name without its value
+
+
+def test_stats_count_cells_prose_and_visible_bookkeeping(tmp_path):
+    from assocmem.book.stats import chapter_stats
+
+    page = tmp_path / "01_x.md"
+    page.write_text(
+        "---\njupytext:\n  text_representation:\n    extension: .md\n    format_name: myst\n"
+        "kernelspec:\n  display_name: Python 3\n  language: python\n  name: python3\n---\n\n"
+        "# A title with five words\n\nSix words of prose are here.\n\n"
+        "```{code-cell} ipython3\nx = 1\nledger.statement(\n    'a',\n    holds=True,\n)\n```\n\n"
+        "```{code-cell} ipython3\n:tags: [hide-input]\n\nn = check_int('n', 3)\n```\n")
+    s = chapter_stats(page)
+    assert s["code cells"] == 2 and s["median lines a cell"] == 3.0
+    assert s["visible bookkeeping lines"] == 4  # the hidden check is not counted
+    assert s["prose words per visible code line"] == round(11 / 5, 1)
