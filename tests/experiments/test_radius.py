@@ -106,6 +106,40 @@ def test_radius_summary_scale_free_ratio_and_controls():
         radius_summary(X, fractions=(0.5,))
 
 
+def _as_made_elsewhere(src, dst, shift: float, device: str) -> None:
+    """The archived run ``src`` copied to ``dst`` as another machine might have made it: each
+    validation loss ``shift`` higher, on ``device``, its record's digests and its seal made
+    anew (an archived run whose record alone is edited is refused)."""
+    import gzip
+    import hashlib
+    import io
+    import json
+    import shutil
+
+    from assocmem.training.integrity import SEAL, write_seal
+
+    shutil.copytree(src, dst)
+    rows = [json.loads(line)
+            for line in gzip.decompress((dst / "metrics.jsonl.gz").read_bytes()).splitlines()]
+    for row in rows:
+        if "val_loss" in row:
+            row["val_loss"] = round(row["val_loss"] + shift, 5)
+    (dst / "metrics.jsonl.gz").write_bytes(
+        gzip.compress("".join(json.dumps(row) + "\n" for row in rows).encode()))
+    with np.load(dst / "val_rows.npz") as arrays:
+        loss, tokens = arrays["loss"], arrays["tokens"]
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, loss=(loss + shift * tokens).astype(np.float32), tokens=tokens)
+    (dst / "val_rows.npz").write_bytes(buffer.getvalue())
+    record = json.loads((dst / "record.json").read_text())
+    record.update(best_val=record["best_val"] + shift, device=device,
+                  **{f"{name}_sha256": hashlib.sha256((dst / file).read_bytes()).hexdigest()
+                     for name, file in (("metrics", "metrics.jsonl.gz"),
+                                        ("val_rows", "val_rows.npz"))})
+    (dst / "record.json").write_text(json.dumps(record, indent=1))
+    write_seal(dst, [path.name for path in dst.iterdir() if path.name != SEAL])
+
+
 def test_the_family_is_scored_archived_and_read_back_without_training(tmp_path, monkeypatch):
     import dataclasses
     import json
@@ -149,10 +183,7 @@ def test_the_family_is_scored_archived_and_read_back_without_training(tmp_path, 
     assert twin_pairs(final) == [] and unpaired_twins(final, corpus, small) == []
     cfg16, out16 = final[16, 0]
     twin = tmp_path / "archive" / f"elm-other-w16-{cfg16.key()}"
-    shutil.copytree(out16, twin)
-    record = json.loads((twin / "record.json").read_text())
-    (twin / "record.json").write_text(json.dumps(
-        {**record, "best_val": record["best_val"] + 0.25, "device": "elsewhere"}))
+    _as_made_elsewhere(out16, twin, shift=0.25, device="elsewhere")
     (row,) = twin_pairs(final)
     assert (row["d_emb"], row["seed"], row["twin"]) == (16, 0, "elm-other-w16")
     assert row["gap"] == pytest.approx(-0.25) and row["device, twin"] == "elsewhere"

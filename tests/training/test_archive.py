@@ -108,9 +108,11 @@ def test_twins_are_the_same_configuration_archived_under_another_name(tmp_path):
 def test_the_project_archive_is_small_and_every_run_in_it_verifies():
     root = archive.archive_root()
     assert archive.size_bytes(root) < 20e6 if root.exists() else True
-    for record in sorted(root.glob("*/record.json")) if root.exists() else []:
-        rows = archive.read(record.parent)  # raises CorruptRun naming the run
-        assert rows and json.loads(record.read_text())["command"].startswith("python -m")
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
+                     and not p.name.endswith(".tmp")) if root.exists() else []
+    for folder in folders:  # every folder: one without a record is an error too
+        record, rows = archive.verify(folder)  # its seal, its record against its metrics
+        assert rows and record["command"].startswith("python -m")
 
 
 def test_the_first_steps_of_an_archived_run_are_recreated(tmp_path):

@@ -62,8 +62,10 @@ def test_an_old_record_is_checked_by_its_steps_and_completed(tmp_path):
     cfg = tiny()
     out = cached_train(cfg, tmp_path, progress=False)
     (out / "finished.json").write_text(json.dumps({"steps": cfg.steps, "key": cfg.key()}))
+    (out / "SHA256SUMS").unlink()  # an earlier version wrote no seal
     read_metrics(out)
     assert "metrics_sha256" in json.loads((out / "finished.json").read_text())
+    assert "finished.json" in (out / "SHA256SUMS").read_text()  # sealed once checked
 
 
 def test_two_processes_asking_for_one_run_make_one_run(tmp_path):

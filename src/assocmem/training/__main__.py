@@ -19,13 +19,16 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import torch
 import torch.distributed as dist
 
 from assocmem.experiments import EXPERIMENTS, presets
+from assocmem.training.integrity import RunBusy, run_lock
 from assocmem.training.loop import TrainConfig, train
 
 
@@ -78,7 +81,6 @@ def main(argv=None) -> None:
     if (args.deadline is not None or args.smoke) and not args.all:
         parser.error("arguments --deadline and --smoke go with --all")
     if args.smoke:  # the very command, rehearsed on this machine's CPU
-        import os
         import tempfile
 
         scratch = Path(tempfile.mkdtemp(prefix="assocmem-smoke-"))
@@ -145,10 +147,18 @@ def main(argv=None) -> None:
         cfg = dataclasses.replace(runs[args.run_name], **overrides)
     except (ValueError, TypeError) as error:
         parser.error(str(error))
-    if not args.resume and (args.out / "checkpoint.pt").exists():
-        parser.error(f"argument --out: {args.out} already holds a run; pass --resume or a "
-                     f"new --out")
-    train(cfg, args.out, resume=args.resume)
+    # the run's lock, held from the check to the end: a second process writing the same --out
+    # (or the run cache training it) fails here and writes nothing (under torchrun, rank 0
+    # writes and holds it)
+    writer = int(os.environ.get("RANK", "0")) == 0
+    try:
+        with run_lock(args.out, wait=False) if writer else nullcontext():
+            if not args.resume and (args.out / "checkpoint.pt").exists():
+                parser.error(f"argument --out: {args.out} already holds a run; pass --resume "
+                             f"or a new --out")
+            train(cfg, args.out, resume=args.resume)
+    except RunBusy as error:
+        raise SystemExit(f"argument --out: {error}") from None
     if dist.is_initialized():
         dist.destroy_process_group()
 

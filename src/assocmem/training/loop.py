@@ -14,10 +14,13 @@ the per-sequence losses at the minimum are kept (``val_rows.npz``) so that the e
 noise can be measured.
 
 A finished run leaves ``finished.json``, a record of what it wrote (the logged steps, where it
-stopped and why, digests of ``metrics.jsonl`` and of the checkpoint, and its provenance: device,
-versions, wall time, throughput), from which :mod:`assocmem.training.runs` verifies the run before
-anyone reads it. The command line (``python -m assocmem.training``)
-trains the runs of the experiments' presets.
+stopped and why, digests of ``metrics.jsonl``, of the checkpoint and of the validation rows, and
+its provenance: device, versions, wall time, throughput), checked against the metrics before it
+is written, and ``SHA256SUMS``, the run's seal over every file of it
+(:mod:`assocmem.training.integrity`), from which :mod:`assocmem.training.runs` verifies the run
+before anyone reads it. The process that trains a run holds the lock of its folder: a second
+writer is refused. The command line (``python -m assocmem.training``) trains the runs of the
+experiments' presets.
 """
 
 from __future__ import annotations
@@ -41,6 +44,14 @@ import torch.nn.functional as F
 from tqdm import tqdm
 
 from assocmem.training import tasks
+from assocmem.training.integrity import (
+    SEAL,
+    CorruptRun,
+    disagreement,
+    file_digest,
+    run_lock,
+    write_seal,
+)
 from assocmem.training.openelm import OpenELM, OpenELMConfig
 from assocmem.training.tasks import IGNORE
 from assocmem.training.vanilla import VanillaTransformer
@@ -202,15 +213,6 @@ def read_config(out_dir: Path) -> TrainConfig:
     return TrainConfig(**fields)
 
 
-def file_digest(path: Path) -> str:
-    """SHA-256 of a file, read in pieces."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for piece in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(piece)
-    return digest.hexdigest()
-
-
 def _code_version() -> str:
     """The commit of the package's source, read once when this module is imported: the code a
     run executes is the code imported at its start, whatever the checkout holds when it ends."""
@@ -254,20 +256,46 @@ def provenance(device: torch.device) -> dict:
             "finished": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
+CACHE_FILES = ("config.json", "metrics.jsonl", "checkpoint.pt", "finished.json",
+               "val_rows.npz", "extends.json", "score.json")  # a cached run's, sealed
+
+
 def write_record(out_dir: Path, cfg: TrainConfig, last: int | None = None,
                  extra: dict | None = None) -> dict:
     """``finished.json``: the configuration's key, the step the run stopped at, the number of
-    logged rows and digests of the metrics and the checkpoint (and ``extra``: how it stopped,
-    its provenance), written atomically once the run is complete."""
+    logged rows, digests of the metrics, the checkpoint and the validation rows (and
+    ``extra``: how it stopped, its provenance; and ``extends``, the run it continued, from
+    ``extends.json``), written atomically once the run is complete; then the run's seal
+    (``SHA256SUMS``: :mod:`assocmem.training.integrity`) over it and every file of
+    :data:`CACHE_FILES` the folder holds."""
     out_dir = Path(out_dir)
     last = cfg.steps if last is None else last
     record = {"steps": cfg.steps, "key": cfg.key(), "last_step": last,
-              "rows": len(logged_steps(cfg, last)),
+              "rows": len(logged_steps(cfg, last)), **(extra or {}),
               "metrics_sha256": file_digest(out_dir / "metrics.jsonl"),
-              "checkpoint_sha256": file_digest(out_dir / "checkpoint.pt"), **(extra or {})}
-    tmp = out_dir / "finished.json.tmp"
+              "checkpoint_sha256": file_digest(out_dir / "checkpoint.pt")}
+    if (out_dir / "val_rows.npz").exists():
+        record["val_rows_sha256"] = file_digest(out_dir / "val_rows.npz")
+    if (out_dir / "extends.json").exists():  # the record names the run it continued
+        record["extends"] = json.loads((out_dir / "extends.json").read_text())
+    try:  # never a record, nor a seal, over metrics that say otherwise
+        rows = [json.loads(line) for line in (out_dir / "metrics.jsonl").read_text().splitlines()]
+        problem = None if all(isinstance(row, dict) for row in rows) else "a row is not a dict"
+    except json.JSONDecodeError as error:
+        problem = f"metrics.jsonl does not parse ({error})"
+    if problem is None:
+        kept = None
+        if (out_dir / "val_rows.npz").exists():
+            with np.load(out_dir / "val_rows.npz") as arrays:
+                kept = {"loss": arrays["loss"].astype(np.float64), "tokens": arrays["tokens"]}
+        problem = disagreement(cfg, record, rows, val_rows=kept, name="finished.json")
+    if problem:
+        raise CorruptRun(f"run {out_dir.name} ({out_dir}): {problem}; its record is not "
+                         f"written (did another process write to the folder?)")
+    tmp = out_dir / f"finished.json.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(record, indent=1))
     tmp.replace(out_dir / "finished.json")
+    write_seal(out_dir, [name for name in CACHE_FILES if (out_dir / name).exists()])
     return record
 
 
@@ -278,8 +306,19 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = True, progress: bool =
     With ``deadline`` (a ``time.time()`` value), the run stops after the first step that ends
     past it, checkpoints and writes its record as *censored* with ``stopped: "deadline"``: a
     later call resumes it (:func:`assocmem.training.runs.cached_train`). This is how a lease of
-    a device that ends at a fixed time keeps every step it paid for."""
-    out_dir = Path(out_dir)
+    a device that ends at a fixed time keeps every step it paid for.
+
+    The process that writes (rank 0) holds the run's lock
+    (:func:`assocmem.training.integrity.run_lock`) throughout: while another process holds it,
+    :class:`assocmem.training.integrity.RunBusy` is raised and nothing is written."""
+    if int(os.environ.get("RANK", "0")) != 0:
+        return _train(cfg, Path(out_dir), resume, progress, deadline)
+    with run_lock(out_dir, wait=False):
+        return _train(cfg, Path(out_dir), resume, progress, deadline)
+
+
+def _train(cfg: TrainConfig, out_dir: Path, resume: bool, progress: bool,
+           deadline: float | None) -> Path:
     distributed = int(os.environ.get("WORLD_SIZE", "1")) > 1
     if distributed and not dist.is_initialized():
         dist.init_process_group("nccl" if cfg.device == "cuda" else "gloo")
@@ -321,11 +360,14 @@ def train(cfg: TrainConfig, out_dir: Path, resume: bool = True, progress: bool =
         start = state["step"]
         best, wall = state.get("best", best), state.get("wall_s", 0.0)
         anchor = state.get("anchor", {"step": best["step"], "val": best["val"]})
-    elif rank == 0:
-        metrics_path.unlink(missing_ok=True)
+    elif rank == 0:  # a new run: nothing of an earlier one in the folder stays
+        for name in ("metrics.jsonl", "val_rows.npz", "extends.json"):
+            (out_dir / name).unlink(missing_ok=True)
     if rank == 0:  # drop rows logged after the checkpoint we resume from, and the last row
         #             of a run cut by a deadline where it does not log
-        (out_dir / "finished.json").unlink(missing_ok=True)
+        (out_dir / "finished.json").unlink(missing_ok=True)  # unfinished from here on
+        (out_dir / SEAL).unlink(missing_ok=True)
+        (out_dir / "score.json").unlink(missing_ok=True)  # a score is the final model's
         kept = set(logged_steps(cfg))
         rows = [r for r in _read_metrics(metrics_path, upto=start) if r["step"] in kept]
         metrics_path.write_text("".join(json.dumps(r) + "\n" for r in rows))

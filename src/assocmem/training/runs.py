@@ -3,22 +3,26 @@
 The archive of measured runs (:mod:`assocmem.training.archive`) is consulted first, read-only.
 Rebuilding the book reuses finished runs and resumes unfinished ones. A run directory is locked
 while a process trains into it, so a second process asking for the same run waits and then
-reuses it instead of interleaving with it. A finished run is verified against its record
-(``finished.json``: the logged steps and the digests of its metrics and checkpoint) before it is
-read; a run whose files do not match is reported with an error that names it and what is wrong,
-and it is retrained only on request (``retrain_corrupt=True``), never silently read.
+reuses it instead of interleaving with it (every writer of a run folder holds its lock:
+:func:`run_lock`, the training loop, the command line, the archive). A finished run is verified
+before anything of it is read (its metrics, its record, its validation rows, its score): every
+file against its seal (``SHA256SUMS``, :mod:`assocmem.training.integrity`), its metrics against
+its record (``finished.json``: the logged steps and the digests of its metrics, checkpoint and
+validation rows), and the fields its record repeats from its metrics against them. A run whose
+files do not match is reported with an error that names it and the file, and it is retrained
+only on request (``retrain_corrupt=True``), never silently read. A ``score.json`` that an
+experiment writes beside a finished run is sealed by the first verification that finds it
+(:func:`write_score` seals it as it writes it), and checked by every later one.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import fcntl
 import json
 import os
 import shutil
 import sys
 import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -27,8 +31,18 @@ from tqdm import tqdm
 
 from assocmem.paths import runs_root
 from assocmem.training import archive, tasks
-from assocmem.training.archive import CorruptRun
+from assocmem.training.integrity import (
+    SEAL,
+    CorruptRun,
+    RunBusy,
+    disagreement,
+    read_seal,
+    run_lock,
+    seal_problem,
+    write_seal,
+)
 from assocmem.training.loop import (
+    CACHE_FILES,
     TrainConfig,
     build_model,
     file_digest,
@@ -38,9 +52,9 @@ from assocmem.training.loop import (
     write_record,
 )
 
-__all__ = ["CorruptRun", "cached_train", "cached_train_many", "load_run", "read_metrics",
-           "run_record", "val_rows", "archive_run", "archived_only", "locate", "extension",
-           "first_divergence"]
+__all__ = ["CorruptRun", "RunBusy", "run_lock", "cached_train", "cached_train_many", "load_run",
+           "read_metrics", "run_record", "val_rows", "write_score", "archive_run",
+           "archived_only", "locate", "extension", "first_divergence"]
 
 
 def run_dir(cfg: TrainConfig, root: Path | None = None) -> Path:
@@ -52,30 +66,19 @@ def is_finished(out_dir: Path) -> bool:
     return (Path(out_dir) / "finished.json").exists()
 
 
-@contextmanager
-def run_lock(out_dir: Path, wait_message: bool = True):
-    """Hold an exclusive lock on the run ``out_dir`` (a ``.lock`` file beside it; the operating
-    system releases it when the holder dies)."""
-    out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    with open(out_dir.parent / f"{out_dir.name}.lock", "a") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if wait_message:
-                print(f"waiting for another process training {out_dir.name}", file=sys.stderr)
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def verify_run(out_dir: Path) -> list[dict]:
-    """The metrics of a finished run, after checking its files against its record: every line
-    parses, the logged steps are exactly those the configuration logs, and the digests match.
-    Raises :class:`CorruptRun` naming the run and what is wrong. A record written before digests
-    were kept is checked by its steps and then completed with the digests."""
+    """The metrics of a finished run, verified (:func:`_verified`)."""
+    return _verified(out_dir)[1]
+
+
+def _verified(out_dir: Path) -> tuple[dict, list[dict]]:
+    """The record and metrics of a finished run of the cache, after checking its files: each
+    against its seal (``SHA256SUMS``), every line of its metrics parses, the logged steps are
+    exactly those the configuration logs, the digests its record keeps match, and the fields
+    its record repeats from its metrics agree with them. Raises :class:`CorruptRun` naming the
+    run and what is wrong. A run of an earlier version (a record without digests, or no seal)
+    is checked by all the rest and then completed with them; a ``score.json`` written since
+    the run was sealed is added to its seal."""
     out_dir = Path(out_dir)
     name = out_dir.name
 
@@ -89,8 +92,11 @@ def verify_run(out_dir: Path) -> list[dict]:
     try:
         record = json.loads(record_path.read_text())
         cfg = read_config(out_dir)
-    except (json.JSONDecodeError, OSError, TypeError, KeyError) as error:
+    except (json.JSONDecodeError, UnicodeDecodeError, OSError, TypeError, KeyError,
+            ValueError) as error:
         fail(f"its record or config.json cannot be read ({error})")
+    if not isinstance(record, dict):
+        fail("finished.json does not hold a record")
     if record.get("key") != cfg.key():
         fail(f"its record's key {record.get('key')!r} is not its configuration's {cfg.key()!r}")
     metrics_path, ckpt_path = out_dir / "metrics.jsonl", out_dir / "checkpoint.pt"
@@ -108,18 +114,73 @@ def verify_run(out_dir: Path) -> list[dict]:
     if not isinstance(last, int) or not 1 <= last <= cfg.steps:
         fail(f"its record's last_step {last!r} is not a step of its configuration")
     expected = logged_steps(cfg, last)
-    steps = [row.get("step") for row in rows]
+    steps = [row.get("step") if isinstance(row, dict) else None for row in rows]
     if steps != expected:
         fail(f"metrics.jsonl holds {len(steps)} rows (steps {steps[:1]}..{steps[-1:]}), the "
              f"configuration logs {len(expected)} (steps {expected[0]}..{expected[-1]})")
+
+    digests: dict[str, str] = {}
+
+    def digest(name: str) -> str:
+        if name not in digests:
+            digests[name] = file_digest(out_dir / name)
+        return digests[name]
+
     if "metrics_sha256" in record:
-        if record["metrics_sha256"] != file_digest(metrics_path):
+        if record["metrics_sha256"] != digest("metrics.jsonl"):
             fail("metrics.jsonl does not match the digest in its record")
-        if record.get("checkpoint_sha256") != file_digest(ckpt_path):
+        if record.get("checkpoint_sha256") != digest("checkpoint.pt"):
             fail("checkpoint.pt does not match the digest in its record")
-    else:  # a record of an earlier version: its steps check out, so complete it
-        write_record(out_dir, cfg)
-    return rows
+    if "val_rows_sha256" in record:
+        if not (out_dir / "val_rows.npz").exists():
+            fail("val_rows.npz is missing (its record keeps its digest)")
+        if record["val_rows_sha256"] != digest("val_rows.npz"):
+            fail("val_rows.npz does not match the digest in its record")
+    try:
+        seal = read_seal(out_dir)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        fail(f"its {SEAL} cannot be read ({error})")
+    unsealed = []
+    if seal is not None:
+        problem = seal_problem(out_dir, seal, strict=False, digests=digests)
+        if problem:
+            fail(problem)
+        unsealed = [n for n in CACHE_FILES if n not in seal and (out_dir / n).exists()]
+        if any(n != "score.json" for n in unsealed):
+            fail(f"{unsealed[0]} is not in its {SEAL} (it was written after the run finished)")
+    kept = None
+    if (out_dir / "val_rows.npz").exists():
+        try:
+            with np.load(out_dir / "val_rows.npz") as arrays:
+                kept = {"loss": arrays["loss"].astype(np.float64), "tokens": arrays["tokens"]}
+        except (OSError, ValueError, KeyError) as error:
+            fail(f"val_rows.npz cannot be read ({error})")
+    problem = disagreement(cfg, record, rows, val_rows=kept, name="finished.json")
+    if problem:
+        fail(problem)
+    if "metrics_sha256" not in record or seal is None or unsealed:
+        _complete(out_dir, cfg, record, last, whole="metrics_sha256" not in record)
+    return record, rows
+
+
+def _complete(out_dir: Path, cfg: TrainConfig, record: dict, last: int, whole: bool) -> None:
+    """Seal a verified run of an earlier version (``whole``: its record completed with the
+    digests), or add a ``score.json`` written since to its seal; unless another process is
+    writing it (it is then left to the next verification)."""
+    score = out_dir / "score.json"
+    if score.exists():
+        try:
+            json.loads(score.read_text())
+        except (json.JSONDecodeError, UnicodeDecodeError):  # being written, or damaged: read
+            return  # by its reader, which fails; not sealed
+    try:
+        with run_lock(out_dir, wait=False):
+            if whole:
+                write_record(out_dir, cfg, last, extra=record)
+            else:
+                write_seal(out_dir, [n for n in CACHE_FILES if (out_dir / n).exists()])
+    except RunBusy:
+        pass
 
 
 def read_metrics(out_dir: Path) -> list[dict]:
@@ -129,11 +190,13 @@ def read_metrics(out_dir: Path) -> list[dict]:
 
 
 def run_record(out_dir: Path) -> dict:
-    """A finished run's record: where it stopped and why, whether it is censored, and for a run
-    made here or archived, its provenance (``archived`` says which)."""
+    """A finished run's record, verified with the run (:func:`verify_run`, or
+    :func:`assocmem.training.archive.verify` for an archived run): where it stopped and why,
+    whether it is censored, and for a run made here or archived, its provenance (``archived``
+    says which)."""
     out_dir = Path(out_dir)
     archived = archive.is_archived(out_dir)
-    record = json.loads((out_dir / ("record.json" if archived else "finished.json")).read_text())
+    record = (archive.verify if archived else _verified)(out_dir)[0]
     record.setdefault("last_step", record["steps"])
     record.setdefault("censored", False)
     return {**record, "archived": archived}
@@ -141,12 +204,27 @@ def run_record(out_dir: Path) -> dict:
 
 def val_rows(out_dir: Path) -> dict | None:
     """The per-sequence validation losses and token counts at the run's minimum (kept by runs
-    with ``patience``), or None."""
+    with ``patience``), or None; verified with the run (:func:`read_metrics`)."""
     path = Path(out_dir) / "val_rows.npz"
+    read_metrics(out_dir)
     if not path.exists():
         return None
     with np.load(path) as arrays:
         return {"loss": arrays["loss"].astype(np.float64), "tokens": arrays["tokens"]}
+
+
+def write_score(out_dir: Path, score: dict) -> Path:
+    """Write ``score.json``, the score of the final model of the finished run ``out_dir``,
+    and seal it with the run (under the run's lock)."""
+    out_dir = Path(out_dir)
+    with run_lock(out_dir):
+        verify_run(out_dir)
+        path = out_dir / "score.json"
+        tmp = out_dir / f"score.json.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(score, indent=1))
+        tmp.replace(path)
+        write_seal(out_dir, [n for n in CACHE_FILES if (out_dir / n).exists()])
+    return path
 
 
 def locate(cfg: TrainConfig, root: Path | None = None) -> Path:
@@ -159,9 +237,9 @@ def archive_run(cfg: TrainConfig, command: str, root: Path | None = None,
     """Copy the finished run of ``cfg`` from the cache into the archive, compactly (see
     :mod:`assocmem.training.archive`); ``command`` re-creates it."""
     out_dir = run_dir(cfg, root)
-    rows = verify_run(out_dir)
-    record = json.loads((out_dir / "finished.json").read_text())
-    return archive.write(out_dir, rows, record, command, archive_dir)
+    with run_lock(out_dir):  # no process rewrites the run while it is copied
+        record, rows = _verified(out_dir)
+        return archive.write(out_dir, rows, record, command, archive_dir)
 
 
 def extension(cfg: TrainConfig, cap: int) -> TrainConfig:
@@ -209,8 +287,7 @@ def _continue_from(short: TrainConfig, cfg: TrainConfig, out_dir: Path,
     source = run_dir(short, root)
     if not (is_finished(source) and (source / "checkpoint.pt").exists()):
         return False
-    verify_run(source)
-    record = json.loads((source / "finished.json").read_text())
+    record = _verified(source)[0]
     if not record.get("censored"):
         raise ValueError(f"argument 'extends': run {source.name} stopped by its criterion at "
                          f"step {record['last_step']}; there is nothing to extend")
@@ -244,9 +321,8 @@ def cached_train(cfg: TrainConfig, root: Path | None = None, progress: bool = Tr
     With ``deadline`` (a ``time.time()`` value), the run stops at it (censored, resumable:
     a run of the cache cut by a deadline is resumed by the next call that has time), and a
     run not yet started when it has passed raises :class:`DeadlinePassed`."""
-    archived = archive.find(cfg)
+    archived = archive.find(cfg)  # verified
     if archived is not None:
-        archive.read(archived)
         return archived
     out_dir = run_dir(cfg, root)
     with run_lock(out_dir):
@@ -264,10 +340,6 @@ def cached_train(cfg: TrainConfig, root: Path | None = None, progress: bool = Tr
         if extends is not None and not (out_dir / "checkpoint.pt").exists():
             _continue_from(extends, cfg, out_dir, root)
         train(cfg, out_dir, resume=True, progress=progress, deadline=deadline)
-        if (out_dir / "extends.json").exists():  # the record names the run it continued
-            record = json.loads((out_dir / "finished.json").read_text())
-            record["extends"] = json.loads((out_dir / "extends.json").read_text())
-            (out_dir / "finished.json").write_text(json.dumps(record, indent=1))
     return out_dir
 
 
