@@ -41,6 +41,7 @@ from assocmem.training.integrity import (
     disagreement,
     file_digest,
     read_seal,
+    read_val_rows,
     run_lock,
     seal_problem,
     write_seal,
@@ -217,13 +218,7 @@ def _contents(folder: Path, fail) -> tuple[dict, list[dict]]:
             fail(f"{name} does not match the digest in its {RECORD}")
     if [r.get("step") for r in rows] != logged_steps(cfg, record.get("last_step")):
         fail("its logged steps are not those its configuration and record give")
-    kept = None
-    if (folder / "val_rows.npz").exists():
-        try:
-            with np.load(folder / "val_rows.npz") as arrays:
-                kept = {"loss": arrays["loss"].astype(np.float64), "tokens": arrays["tokens"]}
-        except (OSError, ValueError, KeyError) as error:
-            fail(f"val_rows.npz cannot be read ({error})")
+    kept = read_val_rows(folder, fail)
     if (folder / "score.json").exists():
         try:
             json.loads((folder / "score.json").read_text())

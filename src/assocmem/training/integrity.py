@@ -96,6 +96,21 @@ def seal_problem(folder: Path, seal: dict[str, str], strict: bool,
     return None
 
 
+def read_val_rows(folder: Path, fail) -> dict | None:
+    """A run's ``val_rows.npz`` as float64 losses and token counts (None when it has none);
+    ``fail(message)`` is called when the file cannot be read."""
+    import numpy as np
+
+    path = Path(folder) / "val_rows.npz"
+    if not path.exists():
+        return None
+    try:
+        with np.load(path) as arrays:
+            return {"loss": arrays["loss"].astype(np.float64), "tokens": arrays["tokens"]}
+    except (OSError, ValueError, KeyError) as error:
+        fail(f"val_rows.npz cannot be read ({error})")
+
+
 def _finite_or_inf(value) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) \
         and not math.isnan(value)

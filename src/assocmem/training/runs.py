@@ -37,6 +37,7 @@ from assocmem.training.integrity import (
     RunBusy,
     disagreement,
     read_seal,
+    read_val_rows,
     run_lock,
     seal_problem,
     write_seal,
@@ -148,13 +149,7 @@ def _verified(out_dir: Path) -> tuple[dict, list[dict]]:
         unsealed = [n for n in CACHE_FILES if n not in seal and (out_dir / n).exists()]
         if any(n != "score.json" for n in unsealed):
             fail(f"{unsealed[0]} is not in its {SEAL} (it was written after the run finished)")
-    kept = None
-    if (out_dir / "val_rows.npz").exists():
-        try:
-            with np.load(out_dir / "val_rows.npz") as arrays:
-                kept = {"loss": arrays["loss"].astype(np.float64), "tokens": arrays["tokens"]}
-        except (OSError, ValueError, KeyError) as error:
-            fail(f"val_rows.npz cannot be read ({error})")
+    kept = read_val_rows(out_dir, fail)
     problem = disagreement(cfg, record, rows, val_rows=kept, name="finished.json")
     if problem:
         fail(problem)
