@@ -48,28 +48,56 @@ def exact_line_model(radius: float, layers: int, spacing: float) -> dict[str, fl
     ``radius`` around each, E_t = exp(-g_t) / Z_t as Section 4.1 prints it, E_global by Eq. 7,
     p_theta = exp(-E_global) / Z_theta on Omega (Eq. 9), validation = training patterns (Eq. 11).
     Returns Z_t, the integral of exp(-E_t) that step (b) of Eq. 14 equates with Z_t, the exact
-    cross-entropy L, and log Z_t + 1/Z_t.
+    cross-entropy L, log Z_t + 1/Z_t, and ``L error``, a bound on L's numerical error.
+
+    Every point is written as a pattern plus an offset u in [-r, r], and its distance to pattern
+    j as (i - j) spacing + u, so no position rounds away the offset however large the spacing
+    (at spacing 1e17 a position c + u would round to c). A ball's Gaussian mass is
+    sqrt(pi) erf(r) in closed form. The two other integrals are adaptive quadratures over pieces
+    on which the integrand is smooth (breakpoints at the pattern, where its Gaussian has died
+    out, and where a neighbour's begins). ``L error`` adds their error estimates divided by
+    Z_theta (the derivative of log) and 64 ulps of the terms of L: the roundings of E_global
+    (a few ulps of each E_t <= 1 / Z_t, and the LogSumExp's) and of the logs. Radii below
+    about 2.4e-4 would underflow exp(-E_global) (E_t reaches 1 / Z_t ~ 1 / (6 r)); chapter 06
+    accepts radii from 1e-3.
     """
-    from scipy import integrate
+    from scipy import integrate, special
 
     from assocmem.theory.energy import global_energy
 
     if not (radius > 0 and spacing > 2 * radius and layers >= 1):
         raise ValueError("arguments must satisfy radius > 0, spacing > 2 radius, layers >= 1")
-    patterns = np.arange(3 * layers) * spacing
-    layer_of = np.arange(3 * layers) % layers
-    unit_mass = integrate.quad(lambda s: np.exp(-s * s), -radius, radius)[0]
+    count = 3 * layers
+    index = np.arange(count)
+    layer_of = index % layers
+    unit_mass = float(np.sqrt(np.pi) * special.erf(radius))
     z_t = 3 * unit_mass  # Eq. 12 over the layer's three balls
 
-    def e_global(x):
-        g = np.array([np.min((x - patterns[layer_of == t]) ** 2) for t in range(layers)])
+    def e_global(i, u):
+        offsets = (i - index) * spacing + u  # from each pattern to pattern i + u
+        with np.errstate(over="ignore"):
+            sq = offsets * offsets
+        g = np.array([sq[layer_of == t].min() for t in range(layers)])
         return float(global_energy(np.exp(-g) / z_t))
 
-    z_theta = sum(integrate.quad(lambda s: np.exp(-e_global(s)), c - radius, c + radius,
-                                 points=[c])[0] for c in patterns)
-    z_prime = sum(integrate.quad(lambda s, c=c: np.exp(-np.exp(-(s - c) ** 2) / z_t),
-                                 c - radius, c + radius, points=[c])[0]
-                  for c in patterns[layer_of == 0])
-    loss = np.log(z_theta) + np.mean([e_global(p) for p in patterns])
+    # breakpoints: the pattern, where its own Gaussian has died out (|u| = 8, e^-64), and where
+    # a neighbour's starts (|u| = spacing - 8); the integrands are smooth in between
+    cuts = [c for c in (8.0, spacing - 8.0) if 0 < c < radius]
+    edges = sorted({-radius, radius, 0.0, *cuts, *(-c for c in cuts)})
+
+    def ball(f):
+        pieces = [integrate.quad(f, lo, hi, limit=200)
+                  for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+        return sum(v for v, _ in pieces), sum(e for _, e in pieces)
+
+    theta = [ball(lambda u, i=i: np.exp(-e_global(i, u))) for i in range(count)]
+    z_theta = sum(v for v, _ in theta)
+    prime = ball(lambda u: np.exp(-np.exp(-u * u) / z_t))  # the three balls of layer 0 agree
+    z_prime = 3 * prime[0]
+    at_patterns = [e_global(i, 0.0) for i in range(count)]
+    loss = np.log(z_theta) + np.mean(at_patterns)
+    eps = np.finfo(float).eps
+    error = (sum(e for _, e in theta) / z_theta
+             + 64 * eps * (abs(np.log(z_theta)) + max(abs(v) for v in at_patterns) + 1))
     return {"r": radius, "Z_t": z_t, "int exp(-E_t)": z_prime, "L exact": float(loss),
-            "log Z_t + 1/Z_t": float(prop4_loss(z_t))}
+            "log Z_t + 1/Z_t": float(prop4_loss(z_t)), "L error": float(error)}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
+from assocmem.theory.checks.rounding import LIBM_ULPS, UNIT_ROUNDOFF
 from assocmem.validate import check_array
 
 
@@ -84,9 +85,82 @@ def log_paper_ball_mass(n, r) -> np.ndarray:
 
 
 def log_lower_gamma(s, x) -> np.ndarray:
-    """log gamma(s, x) = log int_0^x t^(s-1) e^-t dt (the unregularized lower incomplete gamma)."""
+    """log gamma(s, x) = log int_0^x t^(s-1) e^-t dt (the unregularized lower incomplete gamma).
+
+    Where P(s, x) is tiny (x far below s) this is s log x - x - log s + log S(s, x), with S the
+    series of :func:`log_kummer_series`: adding log Gamma(s) back to log P(s, x) would cancel
+    two numbers of size s log s and leave an error of about eps s log s (1e-7 at s = 4e7).
+    """
     s, x = _n_r(s, x)
-    return log_regularized_lower_gamma(s, x) + special.gammaln(s)
+    out = log_regularized_lower_gamma(s, x) + special.gammaln(s)
+    with np.errstate(divide="ignore"):
+        tiny = (special.gammainc(s, x) <= 1e-250) & (x > 0)
+    if tiny.any():
+        ss, xx = np.broadcast_arrays(s, x)
+        ss, xx = ss[tiny], xx[tiny]
+        log_s, _, ok = log_kummer_series(ss, xx)
+        fallback = log_regularized_lower_gamma(ss, xx) + special.gammaln(ss)
+        out = np.array(out, dtype=float)
+        out[tiny] = np.where(ok, ss * np.log(xx) - xx - np.log(ss) + log_s, fallback)
+    return out
+
+
+# ---- one ball's mass against its volume, without cancellation --------------------------------
+# With S(a, x) = sum_{k>=0} x^k / ((a+1)(a+2)...(a+k)) = 1F1(1; a+1; x) (Kummer's function),
+#     gamma(a, x) = x^a e^-x S(a, x) / a   and   P(a, x) = x^a e^-x S(a, x) / Gamma(a+1),
+# so Lemma 5 reads e^-r <= gamma(n, r) n / r^n = e^-r S(n, r) <= 1, and the Gaussian mass of a
+# ball against its volume is mass(n, r) / V_n(r) = e^(-r^2) S(n/2, r^2). Every bound of App. D.2
+# and Eq. 13 is a bound on log S, which the two functions below evaluate directly: a difference
+# of two logs of size n log n (both about 1e9 at n = 1e8) would lose everything below 1e-7.
+
+
+def log_kummer_series(a, x, max_terms: int = 200_000):
+    """log S(a, x) for a > 0 and 0 <= x <= a + 1, by the series in float64; returns
+    ``(value, error, ok)``, with ``error`` a bound on the float error and ``ok`` False where the
+    series is not used (x > a + 1, its first term below 1e-280, or no convergence in
+    ``max_terms``), to be evaluated by :func:`log_kummer_mpmath` instead.
+
+    The error bound: term k is t_(k-1) x / (a + k), three roundings, so its relative error is
+    at most 3 k u (u = 2^-53); adding K positive terms in order adds at most K u relative; the
+    series stops at the first term below 2^-60 of the sum with ratio x / (a + k + 1) <= 1/2, so
+    the tail left out is below that term. T = S - 1 then has relative error 4 K u + 2^-60, and
+    since T / ((1 + T) log1p T) <= 1, so has log S = log1p(T), plus log1p's own LIBM_ULPS ulps.
+    Terms stay far from subnormal numbers (first term >= 1e-280), so these bounds hold.
+    """
+    a, x = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(x, dtype=float))
+    shape = a.shape
+    a, x = a.ravel(), x.ravel()
+    ok = (x >= 0) & (x <= a + 1) & (a > 0)
+    term = np.where(ok, x / (a + 1), 0.0)
+    ok &= (term >= 1e-280) | (x == 0)
+    total = np.where(ok, term, 0.0)
+    count = np.ones(a.shape)
+    active = ok & (term > 0)
+    k = 1
+    while active.any() and k < max_terms:
+        k += 1
+        idx = np.flatnonzero(active)
+        term[idx] = term[idx] * x[idx] / (a[idx] + k)
+        total[idx] += term[idx]
+        count[idx] = k
+        done = (term[idx] <= 2.0**-60 * total[idx]) & (x[idx] <= 0.5 * (a[idx] + k + 1))
+        active[idx[done]] = False
+    ok &= ~active
+    value = np.log1p(total)
+    rel = (4 * count + 2 * LIBM_ULPS) * UNIT_ROUNDOFF + 2.0**-60
+    error = 1.01 * rel * value  # 1.01: second-order terms (K u < 1e-10)
+    return value.reshape(shape), error.reshape(shape), ok.reshape(shape)
+
+
+def log_kummer_mpmath(a, x, digits: int = 30):
+    """log S(a, x) = log1p(x / (a + 1) 1F1(1; a + 2; x)) in ``digits``-digit arithmetic
+    (mpmath), for scalar a > 0 and x >= 0 given as exact numbers (floats or mpmath values).
+    Returns an ``mpmath.mpf``; the log1p form keeps log S's relative precision for tiny x."""
+    import mpmath
+
+    with mpmath.workdps(digits):
+        a, x = mpmath.mpf(a), mpmath.mpf(x)
+        return +mpmath.log1p(x / (a + 1) * mpmath.hyp1f1(1, a + 2, x))
 
 
 def critical_radius(n) -> np.ndarray:
@@ -116,6 +190,23 @@ def stirling_relative_error(z: complex, digits: int = 40) -> float:
         gap = mpmath.loggamma(v) - 0.5 * mpmath.log(2 * mpmath.pi / v) - \
             v * mpmath.log(v / mpmath.e)
         return float(abs(mpmath.expm1(gap)))
+
+
+def stirling_ball_volume_relative_error(n, digits: int = 40) -> np.ndarray:
+    """The relative error of Section 5's Stirling form of V_n(1) (:func:`log_stirling_ball_volume`),
+    V_stirling / V_n(1) - 1, for each n, at ``digits`` digits.
+
+    The log-ratio is log Gamma(z + 1) - (z log z - z + log(2 pi z) / 2) at z = n / 2, Binet's
+    function mu(z) = log Gamma(z) - (z - 1/2) log z + z - log(2 pi) / 2, so the relative error
+    is expm1(mu(n / 2)) = :func:`stirling_relative_error` at n / 2, about 1 / (6 n). In float64
+    the two logs it is the difference of are near (n / 2) log n, and their rounding (about 1e-7
+    at n = 1e8) would swamp it.
+    """
+    n = check_array("n", n, min_ndim=0)
+    if (n <= 0).any() or not np.isfinite(n).all():
+        raise ValueError(f"argument 'n' must be finite and > 0; got {n}")
+    out = np.array([stirling_relative_error(v / 2, digits) for v in n.ravel().tolist()])
+    return out.reshape(n.shape)
 
 
 def log_z_bounds_printed(n, d, r) -> tuple[np.ndarray, np.ndarray]:
