@@ -125,8 +125,8 @@ def test_generated_pages_count_each_root_cause_once(tmp_path):
     card = scorecard_markdown(claims, CATALOGUE)
     assert "{ref}`a <a>`" in card and "**holds except at an edge case**" in card
     assert "4 of the paper's statements and experiments checked, 3 root causes" in card
-    assert "1 refuted, 1 holds except at an edge case, 1 holds" in card
-    assert "1 main result, 1 bound or constant, 1 none" in card
+    assert "1 refuted; 1 holds except at an edge case; 1 holds" in card
+    assert "1 main result; 1 bound or constant; 1 none" in card
     assert "the floor goes" in card  # the main result leads, with what it changes
     assert "not checked yet" in card and "lemma-9" in card
     assert "- --" not in card  # "- --" is a thematic break in Markdown, ending the table
@@ -230,7 +230,7 @@ def test_each_chapter_opens_with_its_findings_from_the_ledger(tmp_path):
             book.experiment("d2", reproduced=False, evidence="e", decisive=False)]
     box = findings_box(rows)
     assert box.startswith("```{admonition} Findings of this chapter")
-    assert "3 claims checked" in box and "1 refuted, 1 inconclusive at this scale, 1 holds" in box
+    assert "3 claims checked" in box and "1 refuted; 1 inconclusive at this scale; 1 holds" in box
     lines = [line for line in box.splitlines() if line.startswith("- ")]
     assert lines[0].startswith("- **refuted** (impact: main result)") and "<c>`" in lines[0]
     assert "a main result" in lines[0] and lines[-1].startswith("- **holds**")
@@ -272,7 +272,7 @@ def test_the_books_own_simulations_are_counted_apart_and_carry_their_scale(tmp_p
     claims = load_claims(tmp_path)
     card = scorecard_markdown(claims, CATALOGUE)
     assert "2 of the paper's statements and experiments checked, 2 root causes" in card
-    assert "1 inconclusive at this scale, 1 holds" in card  # the simulation is not counted
+    assert "1 inconclusive at this scale; 1 holds" in card  # the simulation is not counted
     assert "**1 simulations of the book's own**" in card and ": 1 reproduced." in card
     assert "**reproduced** (the book's simulation)" in card
     write_ledger_files(claims, tmp_path / "site")
@@ -303,7 +303,7 @@ def test_the_verdict_paragraph_is_generated_from_the_main_rows():
         claim("t3", "inconclusive at this scale"), claim("sim", "reproduced", simulation=True),
         claim("minor", "refuted", main=False),
         claim(build.CONNECTING[-1], "refuted", main=False, changes="Off by 1e4.")], catalogue)
-    assert "main theoretical results, each root cause counted once: 1 refuted, 1 holds" in text
+    assert "main theoretical results, each root cause counted once: 1 refuted; 1 holds" in text
     assert "{ref}`p4 <p4>`" in text and "minor" not in text
     assert "main experiments, each root cause counted once: 1 inconclusive at this scale" in text
     assert "sim" not in text  # the book's own simulation is not the paper's result

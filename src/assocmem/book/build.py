@@ -83,7 +83,7 @@ def root_causes(claims: list[Claim]) -> list[tuple[str, str, str]]:
 
 def _counts(values, order) -> str:
     counts = Counter(values)
-    return ", ".join(f"{counts[v]} {v}" for v in order if counts[v])
+    return "; ".join(f"{counts[v]} {v}" for v in order if counts[v])
 
 
 # Rows that connect the theory to the experiments: the introduction's verdict names them
@@ -151,7 +151,7 @@ def headline_markdown(claims: list[Claim], catalogue: dict[str, Entry]) -> str:
     lines += ["```", "",
               f"**{len(claims) - len(own)} of the paper's statements and experiments checked, "
               f"{len(causes)} root causes.** Each root cause counted once, by verdict: "
-              f"{_counts([v for _, v, _ in causes], SEVERITY)}; by impact on the paper: "
+              f"{_counts([v for _, v, _ in causes], SEVERITY)}. By impact on the paper: "
               f"{_counts([i for _, _, i in causes], IMPACTS[::-1])}."]
     if own:
         lines += ["", f"**{len(own)} simulations of the book's own** test the paper's "
