@@ -134,3 +134,16 @@ def test_a_tail_that_differs_falls_outside_the_random_splits_and_one_that_does_n
         text.validation_unigram_shift(np.array([0.5, 1.0]))
     with pytest.raises(ValueError, match="two chunks"):
         text.validation_unigram_shift(np.arange(100), chunk=1024)
+
+
+def test_a_corpus_must_be_utf8_text_with_enough_letters(tmp_path):
+    noise = tmp_path / "noise"
+    noise.mkdir()
+    (noise / "a.txt").write_bytes(np.random.default_rng(0).bytes(50_000))
+    with pytest.raises(ValueError, match=r"corpus_path.*a\.txt is not UTF-8 text \("):
+        text.corpus_argument(noise)
+    tiny = tmp_path / "tiny"
+    tiny.mkdir()
+    (tiny / "a.txt").write_text("Call me Ishmael. " + "1234567890 " * 500)
+    with pytest.raises(ValueError, match=r"corpus_path.*holds 13 letters"):
+        text.corpus_argument(tiny)

@@ -29,6 +29,9 @@ VAL_FRACTION = 0.05
 # begin near 95% of the characters, and the margin keeps all of them unseen (checked)
 TOKENIZER_FRACTION = 1 - VAL_FRACTION - 0.01
 _BPE = re.compile(r"^bpe-(\d+)$")
+MIN_CORPUS_LETTERS = 1_000  # a corpus with fewer letters is no text to train on
+MAX_UNDECODABLE = 0.001  # a text file may hold stray bytes (two Gutenberg books hold 2-5);
+#                          random bytes decode to about 40% replacement characters
 
 
 def corpus_argument(path: str | Path | None = None) -> dict[str, str]:
@@ -52,12 +55,22 @@ def corpus_argument(path: str | Path | None = None) -> dict[str, str]:
     files = sorted(folder.glob("*.txt"))
     if not files:
         raise ValueError(f"argument 'corpus_path': {folder} holds no .txt files")
-    size = 0
+    size, letters = 0, 0
     for file in files:
         content = file.read_bytes()
+        text = content.decode("utf-8", errors="replace")  # as load_text_dir reads it
+        bad = text.count("\ufffd")
+        if bad > MAX_UNDECODABLE * max(1, len(text)):
+            raise ValueError(f"argument 'corpus_path': {file} is not UTF-8 text ({bad:,} of "
+                             f"{len(text):,} characters undecodable): a corpus is a folder of "
+                             f"text files")
         digest.update(file.name.encode())
         digest.update(content)
         size += len(content)
+        letters += sum(ch.isalpha() for ch in text)
+    if letters < MIN_CORPUS_LETTERS:
+        raise ValueError(f"argument 'corpus_path': {folder} holds {letters:,} letters in its "
+                         f".txt files; a corpus needs at least {MIN_CORPUS_LETTERS:,}")
     return {"corpus": str(folder), "fingerprint": digest.hexdigest()[:16], "bytes": size}
 
 
