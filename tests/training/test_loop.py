@@ -156,3 +156,24 @@ def test_provenance_names_the_code_imported_at_start():
     record = loop.provenance(torch.device("cpu"))
     assert record["commit"] == loop.CODE_VERSION and record["commit"]
     assert {"device", "torch", "python", "finished"} <= set(record)
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("lr", float("inf"), r"'lr' must be a number in \(0, 10\); got inf"),
+    ("lr", "abc", r"'lr' must be a number in \(0, 10\); got 'abc'"),
+    ("lr", float("nan"), r"'lr' must be a number"),
+    ("dropout", 5, r"'dropout' must be a number in \[0, 1\); got 5"),
+    ("eps", 0.0, r"'eps' must be a number in \(0, 1\); got 0.0"),
+    ("warmup_steps", -1, r"'warmup_steps' must be an integer >= 0; got -1"),
+])
+def test_a_bad_config_value_is_refused_with_its_field_and_value(field, value, message):
+    import dataclasses
+
+    from assocmem.experiments.question_formation import PRESETS
+
+    cfg = PRESETS["tiny"].train_config(2)
+    with pytest.raises(ValueError, match=message):
+        dataclasses.replace(cfg, **{field: value})
+    with pytest.raises(ValueError, match=r"'model_args': 'd_model' must be >= 1; got -4"):
+        dataclasses.replace(cfg, model_args={**cfg.model_args, "d_model": -4})
+    assert dataclasses.replace(cfg, min_lr_ratio=1.0, dropout=0.0).dropout == 0.0

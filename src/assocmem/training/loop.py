@@ -111,8 +111,22 @@ class TrainConfig:
             raise ValueError(f"config 'model' must be 'vanilla' or 'openelm'; got {self.model!r}")
         if self.device not in ("cpu", "cuda"):
             raise ValueError(f"config 'device' must be 'cpu' or 'cuda'; got {self.device!r}")
-        if not (0 <= self.dropout < 1 and self.lr > 0 and self.warmup_steps >= 0):
-            raise ValueError("config 'dropout' must be in [0, 1), 'lr' > 0, 'warmup_steps' >= 0")
+        ranges = {"lr": "(0, 10)", "dropout": "[0, 1)", "min_lr_ratio": "[0, 1]",
+                  "eps": "(0, 1)", "weight_decay": "[0, 10)", "grad_clip": "(0, 1e6)"}
+        for name, interval in ranges.items():
+            value, low, high = getattr(self, name), *map(float, interval[1:-1].split(", "))
+            number = not isinstance(value, bool) and isinstance(value, (int, float))
+            if not (number and (value >= low if interval[0] == "[" else value > low)
+                    and (value <= high if interval[-1] == "]" else value < high)):
+                raise ValueError(f"config '{name}' must be a number in {interval}; "
+                                 f"got {value!r}")
+        if isinstance(self.warmup_steps, bool) or not isinstance(self.warmup_steps, int) \
+                or self.warmup_steps < 0:
+            raise ValueError(f"config 'warmup_steps' must be an integer >= 0; "
+                             f"got {self.warmup_steps!r}")
+        for key, value in self.model_args.items():
+            if isinstance(value, int) and not isinstance(value, bool) and value < 1:
+                raise ValueError(f"config 'model_args': {key!r} must be >= 1; got {value!r}")
 
     def key(self) -> str:
         """Hash of every field that changes the numbers (not checkpoint cadence, not the name,
