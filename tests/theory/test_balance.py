@@ -25,19 +25,24 @@ def test_route_by_hand_and_bad_input():
 
 
 def test_the_family_gives_every_exponent_and_2_only_at_alpha_one_half():
-    from assocmem.theory.balance import alpha_for_exponent, family_exponent, family_local_exponent
+    from assocmem.theory.balance import (
+        alpha_for_exponent,
+        family_exponent,
+        family_local_exponents,
+    )
 
     n = np.logspace(4, 8, 60)
     for alpha, k in ((0.0, 4.0), (0.5, 2.0), (1.0, 1.0), (2.0, 0.0), (3.0, -0.5)):
         assert family_exponent(alpha) == pytest.approx(k)
-        assert family_local_exponent(n, alpha) == pytest.approx(k, abs=0.02)  # numerically
+        got = family_local_exponents(n, alpha)  # numerically, along the route
+        assert got == pytest.approx({"N vs n": 2 - alpha, "D vs d": 1 + alpha, "k": k}, abs=0.02)
         assert alpha_for_exponent(k) == pytest.approx(alpha)
     # the three readings of the old route are three points of the family
     old = {h: local_exponents(n, h)["k"] for h in HOLDS}
     assert [old[h] for h in HOLDS] == pytest.approx(
         [family_exponent(a) for a in (0.0, 1.0, 2.0)], abs=0.02)
     # with the exact mass n grows like log d: k falls towards -2 alpha / (1 + alpha)
-    assert family_local_exponent(n, 0.5, exact=True) == pytest.approx(
+    assert family_local_exponents(n, 0.5, exact=True)["k"] == pytest.approx(
         family_exponent(0.5, s=0.0), abs=0.2)
     with pytest.raises(ValueError, match="'alpha'"):
         family_exponent(-1.0)

@@ -41,3 +41,16 @@ def test_exact_line_model_refutes_the_floor():
     assert small["Z_t"] == pytest.approx(3 * np.sqrt(np.pi) * scipy.special.erf(0.05))
     with pytest.raises(ValueError, match="spacing"):
         exact_line_model(1.0, 2, 1.5)
+
+
+def test_the_plane_models_loss_is_log_4_pi_and_moves_with_the_unit():
+    from assocmem.theory.cross_entropy import plane_model_loss
+
+    far = np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0], [10.0, 10.0]])
+    # well-separated Gaussians: Z = d pi (each integrates to pi), E(rho_i) = -log(1 + tiny)
+    assert plane_model_loss(far) == pytest.approx(np.log(4 * np.pi), abs=1e-9)
+    for c in (0.5, 3.0):
+        assert plane_model_loss(far, c) == pytest.approx(np.log(4 * np.pi) + 2 * np.log(c),
+                                                         abs=1e-9)
+    with pytest.raises(ValueError, match="2-D patterns"):
+        plane_model_loss(np.zeros((3, 3)))

@@ -210,3 +210,19 @@ def test_theorem_4_bound_holds_and_the_error_falls_with_the_separation():
     assert all(r["distance"] <= r["bound"] for r in rows)
     assert all(a["distance"] > b["distance"] for a, b in zip(rows, rows[1:], strict=False))
     assert all(a["delta"] < b["delta"] for a, b in zip(rows, rows[1:], strict=False))
+
+
+def test_eq4_is_the_mchn_energy_at_beta_2_up_to_a_bias_per_pattern():
+    from assocmem.theory.energy import mchn_identity_gap
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(500, 6)) * 3
+    equal = rng.normal(size=(20, 6))
+    equal *= 2.0 / np.linalg.norm(equal, axis=1, keepdims=True)
+    assert np.abs(mchn_identity_gap(x, equal)).max() < 1e-10
+    unequal = equal * rng.uniform(0.5, 2.0, size=(20, 1))
+    gap = mchn_identity_gap(x, unequal)
+    norms = (unequal**2).sum(1)
+    assert gap.max() <= 1e-12 and gap.min() >= -np.ptp(norms) - 1e-12 and gap.min() < -0.1
+    # one pattern: E = ||x - rho||^2 and 2 E_MCHN - log 1 = ||x||^2 - 2 x.rho + ||rho||^2
+    assert mchn_identity_gap(x[:1], unequal[:1])[0] == pytest.approx(0, abs=1e-12)

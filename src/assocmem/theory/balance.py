@@ -90,12 +90,16 @@ def family_route(n, alpha: float, exact: bool = False, layers: float = 24.0,
             "log N": np.log(a * layers) + 2 * log_width, "log D": log_t + log_d}
 
 
-def family_local_exponent(n, alpha: float, exact: bool = False) -> float:
-    """The log-log slope of N against D along :func:`family_route` over the largest tenth of
-    ``n``: the k the route gives at that growth of the context."""
+def family_local_exponents(n, alpha: float, exact: bool = False) -> dict[str, float]:
+    """Log-log slopes along :func:`family_route` over the largest tenth of ``n``: of N against
+    n, of D against d, and k of N ~ D^k, the exponent the route gives at that growth of the
+    context (as :func:`local_exponents` for the three fixed readings)."""
     r = family_route(n, alpha, exact)
     tail = slice(-max(3, len(r["n"]) // 10), None)
-    return float(np.polyfit(r["log D"][tail], r["log N"][tail], 1)[0])
+    return {"N vs n": float(np.polyfit(np.log(r["n"][tail]), r["log N"][tail], 1)[0]),
+            "D vs d": float(np.polyfit(r["log d"][tail], r["log D"][tail], 1)[0]),
+            "k": float(np.polyfit(r["log D"][tail], r["log N"][tail], 1)[0])}
+
 
 
 def route_ratio(n_params: float, d_emb: float, t_max: float, exact: bool = False) -> dict:

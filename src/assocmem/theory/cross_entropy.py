@@ -101,3 +101,20 @@ def exact_line_model(radius: float, layers: int, spacing: float) -> dict[str, fl
              + 64 * eps * (abs(np.log(z_theta)) + max(abs(v) for v in at_patterns) + 1))
     return {"r": radius, "Z_t": z_t, "int exp(-E_t)": z_prime, "L exact": float(loss),
             "log Z_t + 1/Z_t": float(prop4_loss(z_t)), "L error": float(error)}
+
+
+def plane_model_loss(patterns, unit: float = 1.0, grid: int = 801) -> float:
+    """L = log Z + mean_i E(rho_i) of the density p(y) = exp(-E(y / unit)) / Z of Eq. 4 on the
+    plane, with lengths measured in a unit ``unit`` times smaller (the patterns at unit rho_i),
+    Z by quadrature on a grid that covers the patterns with a margin of 6. A density's
+    cross-entropy moves by n log(unit) with the unit; the model's L is no per-token loss."""
+    from assocmem.theory.energy import distance_energy
+
+    patterns = check_array("patterns", patterns, min_ndim=2)
+    if patterns.shape[1] != 2 or not unit > 0 or grid < 3:
+        raise ValueError("arguments must be 2-D patterns, a unit > 0 and a grid >= 3; got "
+                         f"shape {patterns.shape}, unit {unit!r}, grid {grid!r}")
+    axis = np.linspace((patterns.min() - 6) * unit, (patterns.max() + 6) * unit, grid)
+    y = np.stack(np.meshgrid(axis, axis), axis=-1).reshape(-1, 2)
+    z = np.log(np.exp(-distance_energy(y / unit, patterns)).sum() * (axis[1] - axis[0]) ** 2)
+    return float(z + distance_energy(patterns, patterns).mean())

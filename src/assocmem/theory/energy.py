@@ -288,3 +288,13 @@ def separation_radius(patterns) -> float:
     d2 = squared_distances(patterns, patterns)
     np.fill_diagonal(d2, np.inf)
     return 0.5 * float(np.sqrt(d2.min()))
+
+
+def mchn_identity_gap(x, patterns) -> np.ndarray:
+    """E(x) - (2 E_MCHN^{beta=2}(x) - log d): Eq. 4 against the MCHN energy at beta = 2.
+    Expanding -||x - rho||^2 = 2 x.rho - ||x||^2 - ||rho||^2 gives
+    E(x) = ||x||^2 - LSE(2 x.rho_i - ||rho_i||^2), so the gap is 0 for patterns of equal norm
+    and lies in [-(max - min ||rho_i||^2), 0] otherwise."""
+    x, patterns = _as_inputs(x, patterns)
+    return distance_energy(x, patterns) - (2 * mchn_energy(x, patterns, 2.0)
+                                           - np.log(len(patterns)))
