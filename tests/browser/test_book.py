@@ -278,9 +278,18 @@ def test_the_interactive_figure_answers_its_slider_with_no_network(server, brows
     ActionChains(browser).move_to_element_with_offset(
         rail, int(rail.size["width"] * 0.45), 0).click().perform()
     browser.implicitly_wait(0)
+    # Plotly moves the slider at once but redraws the traces asynchronously (an
+    # animated frame), so poll for the redraw rather than read it once (CI on
+    # 0b38e1b read the old trace a moment too early).
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
     after = browser.execute_script(state)
     assert after[0] > active, "the slider did not move"
-    assert after[1] != line, "moving the slider did not change the MCHN energy drawn"
+    try:
+        WebDriverWait(browser, 10, poll_frequency=0.1).until(
+            lambda b: b.execute_script(state)[1] != line)
+    except TimeoutException:
+        pytest.fail("moving the slider did not change the MCHN energy drawn within 10 s")
     resources = browser.execute_script(
         "return performance.getEntriesByType('resource').map(r => r.name)")
     assert all(r.startswith(server) for r in resources), resources
