@@ -122,3 +122,43 @@ def test_line_model_at_any_spacing():
     for spacing in (1e9, 1e17, 1e300):
         far = exact_line_model(0.3, 2, spacing)
         assert far["L exact"] == pytest.approx(near["L exact"], abs=1e-9), spacing
+
+
+# ---- chapter 04: dim in [2, 4096], n_patterns in [4, 100_000], n_layers in [2, n_patterns] ------
+def _layers(dim, n_patterns, n_layers, seed=0):
+    """The chapter's patterns and layers, drawn as the notebook draws them."""
+    from assocmem.theory.layered import partition_patterns
+
+    rng = np.random.default_rng(seed)
+    patterns = rng.normal(size=(n_patterns, dim)) * 3
+    return partition_patterns(patterns, n_layers, rng)
+
+
+@pytest.mark.parametrize(
+    "dim, n_patterns, n_layers",
+    [
+        (16, 60, 4),  # the defaults: the midpoint of two patterns of different layers
+        (16, 2000, 1000),  # the reported case
+        (2, 2000, 1000),  # crowded: the first two patterns' midpoint is not a witness
+        (3, 2000, 2000),  # one pattern per layer: no kinks, only competing patterns
+        (2, 100_000, 2),  # the most patterns, the fewest layers
+        (2, 4, 2),  # the fewest patterns
+        (4096, 4, 4),  # the largest dimension
+    ],
+)
+def test_global_energy_is_not_convex_across_chapter_04s_range(dim, n_patterns, n_layers):
+    """sec-4-1-global-not-convex was refuted at 2,000 patterns / 1,000 layers in low dimension:
+    the one segment the chapter tried had other patterns near its midpoint."""
+    for seed in range(2):
+        witness = energies.global_nonconvexity_witness(_layers(dim, n_patterns, n_layers, seed))
+        assert witness["found"] and witness["defect"] > witness["tol"], (seed, witness["defect"])
+
+
+def test_global_energy_convex_case_finds_no_witness_even_in_mpmath():
+    """Two one-pattern layers closer than sqrt(2): E_global is convex (Hessian 2 - 4 Var_w > 0),
+    so no witness may be found, in float64 or in the 50-digit fallback."""
+    parts = [np.array([[0.0, 0.0]]), np.array([[0.9, 0.3]])]
+    witness = energies.global_nonconvexity_witness(parts)
+    assert witness["exact"] and not witness["found"]
+    beyond = energies.global_nonconvexity_witness([parts[0], parts[1] * 2])  # 1.9 apart
+    assert beyond["found"]

@@ -250,3 +250,105 @@ def layered_energy_error(x0, parts) -> np.ndarray:
     lse = U * (2 * ell + 2 * LIBM_ULPS + 2 * LIBM_ULPS * np.log(ell))
     bound = SAFETY * ((5 * n + 5) * U * reach + lse)
     return bound.reshape(x0.shape[:-1])
+
+
+def _exact_global_energy(x, parts, digits: int = 50):
+    """E_global at the float point x (an mpmath number) from correctly rounded squared distances,
+    and a bound on its error from their rounding: each g_t is off by at most u g_t, and
+    E_global, 1-Lipschitz in the g_t (infinity norm), by u max_t g_t."""
+    import mpmath
+
+    with mpmath.workdps(digits):
+        g = [min(mpmath.mpf(exact_squared_distance(x, p)) for p in part) for part in parts]
+        return -mp_lse([-v for v in g]), U * float(max(g))
+
+
+def _witness_segments(parts, extremes: int = 8):
+    """Candidate segments (p, q) for a failure of midpoint convexity of E_global: the chapter's
+    pair (the first patterns of the first two layers), then, for the pattern of the first layer
+    and the ``extremes`` patterns of largest norm, the segment to its nearest other pattern (any
+    layer: where two distant patterns compete, Var_w > 1/2 across the segment) and to its nearest
+    other pattern of its own layer (the midpoint is on a concave kink of that layer's g_t)."""
+    yield parts[0][0], parts[1][0]
+    patterns = np.concatenate(parts)
+    layer = np.concatenate([np.full(len(p), t) for t, p in enumerate(parts)])
+    norms = np.einsum("ij,ij->i", patterns, patterns)
+    picks = [0, *np.argsort(norms)[::-1][:extremes]]
+    for i in dict.fromkeys(int(i) for i in picks):
+        d2 = np.einsum("ij,ij->i", patterns - patterns[i], patterns - patterns[i])
+        d2[d2 == 0] = np.inf  # the pattern itself and its duplicates
+        if np.isfinite(d2.min()):
+            yield patterns[i], patterns[int(d2.argmin())]
+        d2[layer != layer[i]] = np.inf
+        if np.isfinite(d2.min()):
+            yield patterns[i], patterns[int(d2.argmin())]
+
+
+def global_nonconvexity_witness(parts, extremes: int = 8, halvings: int = 52) -> dict:
+    """A certified failure of midpoint convexity of E_global (Eq. 7, layer energies g_t): three
+    float points x1, m, x3 with E_global(m) - (E_global(x1) + E_global(x3)) / 2 > 0 although m
+    is (to rounding) the midpoint of x1 and x3.
+
+    The statement is true for every partition with a layer holding two distinct patterns p, q:
+    g_t has a concave kink on their bisector, and E_global = -LogSumExp(-g) inherits it with
+    the positive weight softmax(-g)_t; with one pattern per layer it fails where two patterns more
+    than sqrt(2) apart compete (the Hessian is 2 I - 4 Cov_w(rho)). Which segment shows it
+    depends on the patterns: the midpoint of two patterns of different layers does while the
+    patterns are sparse, but among crowded patterns (low dimension, thousands of patterns)
+    other patterns lie near that midpoint and E_global is locally convex there. So the
+    candidates of :func:`_witness_segments` are tried in turn, each at the half-widths
+    h = |q - p| / 2^(j+1), j = 0..``halvings`` (h = |q - p| / 2: the ends are p and q), with
+    x1, x3 = m -+ h (q - p) / |q - p|, m = (p + q) / 2, until one decides.
+
+    Allowance: each of the three energies is off by at most :func:`layered_energy_error` at
+    its point (all three lie within the patterns' hull, to rounding, so the bound's radius
+    max(||x||, M) holds); the sum, halving and difference add 2 u (|E1| + |E3| + |Em|). The
+    points are floats: x1 and x3 are off their exact values m -+ v by u |x1|, u |x3| per
+    coordinate, so their exact midpoint is within delta = u (||x1|| + ||x3||) / 2 of m, and
+    E_global, whose gradient sum_t w_t 2 (x - c_t) has norm at most 2 (R + M) there (R the
+    points' largest norm), moves by at most 2 (R + M) delta between them. A defect beyond
+    ``tol`` proves non-convexity. Where no candidate decides in float64, the one of largest
+    defect / tol is recomputed in 50-digit arithmetic from correctly rounded distances
+    (:func:`_exact_global_energy`). Returns ``found``, the points ``p``, ``q``, the half-width
+    ``h``, ``defect``, ``tol`` and ``exact`` (whether mpmath decided).
+    """
+    from assocmem.theory.energy import global_energy
+    from assocmem.theory.layered import layer_energies
+
+    parts = [check_array(f"parts[{t}]", p, min_ndim=2) for t, p in enumerate(parts)]
+    m_norm = max(float(np.linalg.norm(p, axis=1).max()) for p in parts)
+    best = None
+    for p, q in _witness_segments(parts, extremes):
+        length = float(np.linalg.norm(q - p))
+        mid = (p + q) / 2
+        direction = (q - p) / length
+        steps = length / 2.0 ** np.arange(1, halvings + 2)
+        vec = steps[:, None] * direction[None, :]
+        x1, x3 = mid - vec, mid + vec
+        e1, e3 = (global_energy(layer_energies(x, parts)) for x in (x1, x3))
+        em = float(global_energy(layer_energies(mid, parts)))
+        defect = em - (e1 + e3) / 2
+        err1, err3 = layered_energy_error(x1, parts), layered_energy_error(x3, parts)
+        errm = float(layered_energy_error(mid, parts))
+        n1, n3 = np.linalg.norm(x1, axis=1), np.linalg.norm(x3, axis=1)
+        reach = np.maximum(np.maximum(n1, n3), np.linalg.norm(mid))
+        delta = U * (n1 + n3) / 2
+        tol = SAFETY * (errm + (err1 + err3) / 2 + 2 * U * (np.abs(e1) + np.abs(e3) + abs(em))
+                        + 2 * (reach + m_norm) * delta)
+        j = int(np.argmax(defect / tol))
+        found = {"found": bool(defect[j] > tol[j]), "p": p, "q": q, "h": float(steps[j]),
+                 "defect": float(defect[j]), "tol": float(tol[j]), "exact": False,
+                 "points": (x1[j], mid, x3[j]), "lip": float(2 * (reach[j] + m_norm) * delta[j])}
+        if found["found"]:
+            return found
+        if best is None or found["defect"] / found["tol"] > best["defect"] / best["tol"]:
+            best = found
+    x1, mid, x3 = best["points"]
+    import mpmath
+
+    with mpmath.workdps(50):
+        (f1, s1), (fm, sm), (f3, s3) = (_exact_global_energy(x, parts) for x in (x1, mid, x3))
+        exact = float(fm - (f1 + f3) / 2)
+    best.update(defect=exact, tol=SAFETY * (sm + (s1 + s3) / 2 + best["lip"]), exact=True)
+    best["found"] = exact > best["tol"]
+    return best
