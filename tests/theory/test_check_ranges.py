@@ -162,3 +162,28 @@ def test_global_energy_convex_case_finds_no_witness_even_in_mpmath():
     assert witness["exact"] and not witness["found"]
     beyond = energies.global_nonconvexity_witness([parts[0], parts[1] * 2])  # 1.9 apart
     assert beyond["found"]
+
+
+# ---- chapter 02: capacity_n in [16, 512], capacity_probes in [5, 10_000] ----------------------
+@pytest.mark.parametrize("n, probes", [(16, 5), (16, 40), (48, 20), (512, 1)])
+def test_krotov_sum_corrected_at_the_ends_of_chapter_02s_range(n, probes):
+    """table-1-krotov-sum's corrected statement was refuted at capacity_n 16: it asked for 90%
+    recall of patterns beyond index n, and no d > n lies within the energy's capacity there."""
+    from assocmem.theory.checks.table1 import krotov_sum_check
+
+    for seed in range(3 if n < 512 else 1):
+        result = krotov_sum_check(n, probes, np.random.default_rng(seed))
+        assert result["ignored"] == result["beyond"] >= 2  # the printed sum: refuted
+        assert result["entered"] == result["beyond"] and result["monotone"]  # corrected: holds
+        assert result["d"] == n + max(2, n // 8)
+        assert result["printed_beyond"] <= result["corrected_within"]
+
+
+def test_krotov_sum_at_capacity_n_16_recalls_as_the_memory_does():
+    """At n = 16 recall is ~80% for any stored pattern: the evidence, not the test."""
+    from assocmem.theory.checks.table1 import krotov_sum_check
+
+    result = krotov_sum_check(16, 200, np.random.default_rng(0))
+    assert result["printed_beyond"] < 0.2
+    assert abs(result["corrected_beyond"] - result["corrected_within"]) < 0.15
+    assert result["corrected_within"] < 0.9  # why a 90% threshold refuted a true statement

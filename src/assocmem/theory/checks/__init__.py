@@ -20,7 +20,8 @@ absolute values. The bounds are first order in ``u``; a factor 1.01 covers the s
 (every ``n u`` here is below 1e-9).
 
 Modules, by chapter: :mod:`~assocmem.theory.checks.rounding` (the conventions, LogSumExp's
-error bound and exact arithmetic), :mod:`~assocmem.theory.checks.lemmas` (chapter 01),
+error bound and exact arithmetic), :mod:`~assocmem.theory.checks.table1` (chapter 02, decided
+in exact integer arithmetic), :mod:`~assocmem.theory.checks.lemmas` (chapter 01),
 :mod:`~assocmem.theory.checks.energies` (chapters 03 and 04) and
 :mod:`~assocmem.theory.checks.balls` (chapter 05). Each imports only what its chapter does, so a
 chapter's build depends on no other chapter's numerics. Chapter 06's model reports its own
