@@ -270,6 +270,16 @@ def provenance(device: torch.device) -> dict:
             "finished": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
+def _made(device: torch.device, trained: int, clock: float) -> dict:
+    """The provenance of the training in this process (:func:`provenance`) and, when it
+    trained, its speed (``tokens_per_s``: tokens trained here over the time since ``clock``);
+    kept in each checkpoint as JSON text (plain values, loadable with weights_only=True)."""
+    made = provenance(device)
+    if trained:
+        made["tokens_per_s"] = round(trained / (time.perf_counter() - clock), 1)
+    return made
+
+
 CACHE_FILES = ("config.json", "metrics.jsonl", "checkpoint.pt", "finished.json",
                "val_rows.npz", "extends.json", "score.json")  # a cached run's, sealed
 
@@ -362,6 +372,7 @@ def _train(cfg: TrainConfig, out_dir: Path, resume: bool, progress: bool,
     out_dir.mkdir(parents=True, exist_ok=True)
     ckpt_path, metrics_path = out_dir / "checkpoint.pt", out_dir / "metrics.jsonl"
     start, best, wall = 0, {"step": 0, "val": math.inf, "rows": None}, 0.0
+    made = None  # the provenance and speed of the training that wrote the checkpoint
     anchor = {"step": 0, "val": math.inf}  # the minimum patience counts from (min_delta)
     if resume and ckpt_path.exists():
         state = torch.load(ckpt_path, map_location=device, weights_only=True)
@@ -374,6 +385,7 @@ def _train(cfg: TrainConfig, out_dir: Path, resume: bool, progress: bool,
         start = state["step"]
         best, wall = state.get("best", best), state.get("wall_s", 0.0)
         anchor = state.get("anchor", {"step": best["step"], "val": best["val"]})
+        made = json.loads(state["made"]) if "made" in state else None
     elif rank == 0:  # a new run: nothing of an earlier one in the folder stays
         for name in ("metrics.jsonl", "val_rows.npz", "extends.json"):
             (out_dir / name).unlink(missing_ok=True)
@@ -449,22 +461,26 @@ def _train(cfg: TrainConfig, out_dir: Path, resume: bool, progress: bool,
             bar.set_postfix(loss=f"{train_loss:.3f}", refresh=False)
         if rank == 0 and (done % cfg.checkpoint_every == 0 or done == cfg.steps or stopped
                           or late):
+            made = _made(device, trained, clock)
             _save_atomic({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
                           "scheduler": scheduler.state_dict(), "rng": _rng_state(generator),
                           "step": done, "config_key": cfg.key(), "best": best,
-                          "anchor": anchor,
+                          "anchor": anchor, "made": json.dumps(made),
                           "wall_s": wall + time.perf_counter() - clock}, ckpt_path)
         if stopped or late:
             break
     late = deadline is not None and not stopped and done < cfg.steps
     if rank == 0:
         wall += time.perf_counter() - clock
+        # the record says what the final checkpoint does (saved at the last step, by this
+        # process when it trained): a process that only rebuilds the record of a finished
+        # run (its finished.json lost) records the training, not its own thread count and
+        # date; a checkpoint of an earlier version, without it, gets this process's
+        made = made or _made(device, trained, clock)
         extra = {"stopped": "patience" if stopped else "deadline" if late else "steps",
                  "censored": (bool(cfg.patience) and not stopped) or late,
                  "best_step": best["step"], "best_val": best["val"],
-                 "wall_s": round(wall, 1), **provenance(device)}
-        if trained:  # this process trained: how fast
-            extra["tokens_per_s"] = round(trained / (time.perf_counter() - clock), 1)
+                 "wall_s": round(wall, 1), **made}
         if best["rows"] is not None:
             np.savez(out_dir / "val_rows.npz", **{k: v.numpy() for k, v in best["rows"].items()})
         write_record(out_dir, cfg, done, extra)
