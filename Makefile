@@ -1,6 +1,8 @@
 # Two commands do everything on a fresh machine (Python 3.11+, make, npm):
 #   make book   set up, execute every notebook with papermill, build _build/html
 #   make test   the same, plus unit tests, a strict build and a headless-browser check
+#   make mutation  (by hand, not part of `make test`) mutation score of the theory, the
+#               neighbour search and run verification (mutmut; tests/MUTATION.md)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DELETE_ON_ERROR:
@@ -16,6 +18,8 @@ SRC := $(shell find src -name '*.py' -not -path '*/__pycache__/*')
 BOOK_SRC := $(wildcard src/assocmem/book/*.py) src/assocmem/__init__.py
 DEPS := $(STEMS:%=_build/deps/%.d)
 BOOK_PAGES := $(wildcard book/* book/_static/*) _config.yml _toc.yml
+# The claims' text, joined to the notebooks' records at build time: no notebook depends on it
+CLAIMS := $(wildcard notebooks/*.claims.yaml)
 JBFLAGS := -W -n --keep-going
 
 export ASSOCMEM_LEDGER_DIR := $(CURDIR)/_build/ledger
@@ -24,10 +28,11 @@ export ASSOCMEM_DATA_DIR ?= $(if $(wildcard ../shared/data),$(abspath ../shared/
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: setup book test unit notebooks browser-check run lab lock lint clean help stats
+.PHONY: setup book test unit notebooks browser-check run lab lock lint clean help stats mutation
 
 help:
 	@echo "make book | make test | make run NB=<stem> ARGS='-p name value' | make lab | make clean"
+	@echo "make mutation (by hand: mutation scores, tests/MUTATION.md)"
 
 # ---- set-up: runs once, again only when the pins change ---------------------------------
 $(SETUP): requirements.txt pyproject.toml
@@ -62,10 +67,10 @@ _build/executed/%.ipynb: notebooks/%.md _build/deps/%.d $(SETUP)
 notebooks: $(EXECUTED)
 
 # ---- the book: staged from executed notebooks + ledger, built strictly --------------------
-_build/html/index.html: $(EXECUTED) $(BOOK_PAGES) $(BOOK_SRC) $(MATHJAX)
+# Staging writes only the files that changed, so Sphinx rebuilds only the pages that did.
+_build/html/index.html: $(EXECUTED) $(BOOK_PAGES) $(BOOK_SRC) $(CLAIMS) $(MATHJAX)
 	$(BIN)/python -m assocmem.book.build --executed _build/executed \
 		--ledger $(ASSOCMEM_LEDGER_DIR) --out _build/book_src --mathjax node_modules/mathjax/es5
-	rm -rf _build/html
 	$(BIN)/jupyter-book build _build/book_src --path-output . $(JBFLAGS)
 	@test -f $@
 
@@ -93,6 +98,24 @@ browser-check: book
 	$(BIN)/python -m pytest -q tests/browser
 
 test: setup lint unit book browser-check
+
+# ---- mutation testing, by hand (tests/MUTATION.md; not part of `make test`) -------------------
+# mutmut is installed on demand (not a pin of requirements.txt); its configuration, the modules
+# and the test files, is [tool.mutmut] in pyproject.toml; each mutant runs the tests that call
+# its function. MUTANTS narrows it (mutmut's names, e.g. MUTANTS='assocmem.neighbors.*').
+MUTMUT_VERSION := 3.8.1
+MUTANTS ?= $(shell $(PYTHON) -c 'import sys; sys.path.insert(0, "tests"); \
+	import mutation_report; print(" ".join(mutation_report.SCORED))')
+mutation: $(SETUP)
+	@$(BIN)/python -c 'import mutmut, sys; sys.exit(mutmut.__version__ != "$(MUTMUT_VERSION)")' \
+		2>/dev/null || $(BIN)/python -m pip install --disable-pip-version-check -q \
+		mutmut==$(MUTMUT_VERSION)
+	rm -rf mutants && mkdir -p _build
+	@start=$$(date +%s); \
+	nice -n 10 $(BIN)/mutmut run --max-children $$(nproc) $(foreach m,$(MUTANTS),'$(m)') \
+		> _build/mutation.log 2>&1 || { tail -n 40 _build/mutation.log; exit 1; }; \
+	echo "mutmut ran for $$(( $$(date +%s) - start )) s (log: _build/mutation.log)"
+	$(BIN)/python tests/mutation_report.py --survivors
 
 # ---- one notebook with other parameters ---------------------------------------------------
 run: setup

@@ -52,3 +52,44 @@ def test_the_gpu_search_path_agrees_with_the_cpu_path_on_the_cpu():
     for val in (val_c, val_n, val_t):
         assert np.allclose(val.numpy(), best, atol=1e-3)
     assert idx_c[10, 0] == 600 and idx_t[10, 0] == 600 and idx_n[10, 0] == 600
+
+
+def exact_nearest(X):
+    """Float64 brute force on the float32 values, the formula of the search's fallback."""
+    X = X.astype(np.float64)
+    d2 = ((X[:, None, :] - X[None, :, :]) ** 2).sum(-1)
+    np.fill_diagonal(d2, np.inf)
+    return np.sqrt(d2.min(1))
+
+
+def test_more_exact_ties_than_candidates_reach_the_certified_fallback():
+    """The centre of a cross has 2 dim neighbours at distance exactly 1, more than its
+    ``candidates``: its k-th candidate ties with its answer, so it cannot be certified and is
+    redone by brute force, which must leave the point itself out (else it returns 0). The
+    coordinates are small integers, so every distance is exact and compared exactly."""
+    dim = 4
+    X = np.vstack([np.zeros(dim), np.eye(dim), -np.eye(dim)]).astype(np.float32)
+    for candidates in (1, 2, 3):
+        for blas in ("numpy", "torch"):
+            got = nearest_neighbor_distances(X, candidates=candidates, blas=blas, workers=1)
+            assert np.array_equal(got, exact_nearest(X)), (candidates, blas)
+            assert got[0] == 1.0
+
+
+def test_rounding_slack_sends_unranked_rows_to_the_fallback():
+    """Far from the origin (norms ~ 1e3) the float32 expansion's rounding (about
+    eps32 |x|^2 ~ 0.1 to 1 in squared distance) exceeds the gaps between the distances 1,
+    1.01, 1.02, ... of a point's neighbours, so the candidates are ranked at random and the
+    nearest is usually not among the few kept. The rounding slack marks those rows unsure and
+    the fallback answers them exactly: every distance must equal brute force's (to the ulps of
+    a float64 square root, rtol 1e-15; any miss is off by 1e-2 or more)."""
+    rng = np.random.default_rng(7)
+    for trial in range(6):
+        centre = np.full(3, 1000.0) + rng.normal(size=3)
+        directions = rng.normal(size=(24, 3))
+        directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+        radii = 1.0 + 0.01 * rng.permutation(24)
+        X = np.vstack([centre, centre + radii[:, None] * directions]).astype(np.float32)
+        want = exact_nearest(X)
+        got = nearest_neighbor_distances(X, candidates=2, blas="numpy", workers=1)
+        np.testing.assert_allclose(got, want, rtol=1e-15, atol=0, err_msg=f"trial {trial}")

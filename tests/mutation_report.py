@@ -1,0 +1,65 @@
+"""The mutation score of each module `make mutation` mutates, from mutmut's results in mutants/.
+
+    python tests/mutation_report.py [--survivors]
+
+A mutant counts as killed when a test failed under it, or when it made the tests run past
+mutmut's time limit or crash (timeout, segfault); as surviving when the tests passed, or when
+no selected test calls its function ("no tests"). Of ``training/runs.py`` only the
+verification code is scored (:data:`SCORED`, the mutant names `make mutation` runs).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import sys
+from pathlib import Path
+
+# the mutants `make mutation` runs (mutmut's names: module.x_function__mutmut_N)
+SCORED = ("assocmem.theory.*", "assocmem.neighbors.*", "assocmem.training.integrity.*",
+          "assocmem.training.runs.x__verified__*", "assocmem.training.runs.x_verify_run__*",
+          "assocmem.training.runs.x__complete__*")
+KILLED = {1, 3, 36, -24, 24, 152, 255, -11, -9}  # mutmut's exit codes: failed, timeout, crash
+SURVIVED = {0, 5, 33}  # passed, or no test selected
+
+
+def results(root: Path = Path("mutants")) -> dict[str, dict[str, int | None]]:
+    """Exit code by mutant name, by module file (relative to src/)."""
+    found = {}
+    for meta in sorted((root / "src").rglob("*.py.meta")):
+        codes = json.loads(meta.read_text())["exit_code_by_key"]
+        codes = {k: v for k, v in codes.items() if any(fnmatch.fnmatch(k, p) for p in SCORED)}
+        if codes:
+            found[str(meta.relative_to(root / "src"))[:-len(".meta")]] = codes
+    return found
+
+
+def main(argv: list[str]) -> int:
+    found = results()
+    if not found:
+        print("no results in mutants/: run `make mutation` first", file=sys.stderr)
+        return 1
+    print(f"{'module':40} {'mutants':>7} {'killed':>6} {'survived':>8} {'other':>5} "
+          f"{'score':>6}")
+    low = []
+    for module, codes in found.items():
+        killed = sum(v in KILLED for v in codes.values())
+        survived = sum(v in SURVIVED for v in codes.values())
+        other = len(codes) - killed - survived  # not checked (an interrupted run)
+        score = killed / max(killed + survived, 1)
+        print(f"{module:40} {len(codes):7d} {killed:6d} {survived:8d} {other:5d} "
+              f"{100 * score:5.1f}%")
+        if score < 0.85:
+            low.append(module)
+    if "--survivors" in argv:
+        for codes in found.values():
+            for name, code in sorted(codes.items()):
+                if code in SURVIVED:
+                    print(f"survived{' (no tests)' if code in (5, 33) else ''}: {name}")
+    if low:
+        print(f"below 85%: {', '.join(low)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
