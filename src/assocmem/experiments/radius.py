@@ -422,6 +422,29 @@ def twin_pairs(final_runs: dict) -> list[dict]:
     return rows
 
 
+def archived_corpora(corpus: dict, family: Family = FAMILY, root: Path | None = None) -> list:
+    """The corpora the archive holds runs of ``family`` on, with how many of its (width, seed)
+    runs each: ``[{"corpus", "fingerprint", "runs", "this"}]``, most runs first; ``this`` says
+    whether it is ``corpus`` (a :func:`assocmem.data.text.corpus_argument` dict, whose runs
+    the chapter reads). A run is keyed by its corpus, so another corpus finds none of the
+    archived runs: this says on which corpus the archive was made instead."""
+    from assocmem.training import archive
+
+    folder = Path(root or archive.archive_root())
+    found: dict = {}
+    for (w, s), cfg in family.configs(corpus).items():
+        for run in folder.glob(f"{cfg.name}-*"):
+            config = run / "config.json"
+            if not ((run / archive.RECORD).exists() and config.exists()):
+                continue
+            args = json.loads(config.read_text()).get("task_args", {})
+            where = (args.get("corpus", "?"), args.get("fingerprint", "?"))
+            found.setdefault(where, set()).add((w, s))
+    rows = [{"corpus": c, "fingerprint": f, "runs": len(keys),
+             "this": f == corpus.get("fingerprint")} for (c, f), keys in found.items()]
+    return sorted(rows, key=lambda r: (-r["runs"], r["corpus"]))
+
+
 def unpaired_twins(final_runs: dict, corpus: dict, family: Family = FAMILY) -> list[tuple]:
     """The (width, seed) whose first run has an archived twin but whose final run has none: one
     copy stopped by its criterion within the family's cap, the other was censored there and
