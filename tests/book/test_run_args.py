@@ -27,6 +27,8 @@ def test_refuse_undeclared_compares_the_injected_cell_with_the_parameters_cell()
     ok = {"In": ["", params, "# Parameters\nseed = 3\nsize = [4]\n", GUARD]}
     refuse_undeclared(ok)
     refuse_undeclared({"In": ["", params, GUARD]})  # no injected cell: the defaults
+    refuse_undeclared({"In": ["", params, "# Parameters\nseed = 1\nPAPERMILL_INPUT_PATH = 'a'\n",
+                              GUARD]})  # papermill --inject-paths
     refuse_undeclared({})  # no history at all (not IPython)
     bad = {"In": ["", params, "# Parameters\nsede = 3\nseed = 1\n", GUARD]}
     with pytest.raises(UndeclaredParameter, match=r"no parameter 'sede'; its parameters are: "

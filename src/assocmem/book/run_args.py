@@ -22,6 +22,9 @@ YAML_HINT = ("lists and other structured values go through papermill's -y (YAML)
              "for instance -y \"{d_values: [8, 16, 32]}\"")
 
 
+PAPERMILL_OWN = ("PAPERMILL_INPUT_PATH", "PAPERMILL_OUTPUT_PATH")  # what --inject-paths adds
+
+
 class UndeclaredParameter(ValueError):
     """A notebook was given a parameter its parameters cell does not declare."""
 
@@ -71,7 +74,7 @@ def refuse_undeclared(namespace: dict) -> None:
         return
     given = list(_assignments(history[marks[-1]]))
     known = list(_assignments(history[marks[-1] - 1]))
-    unknown = [name for name in given if name not in known]
+    unknown = [name for name in given if name not in known and name not in PAPERMILL_OWN]
     if unknown:
         raise UndeclaredParameter(
             f"this notebook has no parameter {', '.join(map(repr, unknown))}; its parameters "
