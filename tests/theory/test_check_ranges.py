@@ -187,3 +187,10 @@ def test_krotov_sum_at_capacity_n_16_recalls_as_the_memory_does():
     assert result["printed_beyond"] < 0.2
     assert abs(result["corrected_beyond"] - result["corrected_within"]) < 0.15
     assert result["corrected_within"] < 0.9  # why a 90% threshold refuted a true statement
+
+
+def test_a_pattern_stored_in_two_layers_is_no_segment():
+    twice = np.array([[1.0, 2.0]])
+    assert not energies.global_nonconvexity_witness([twice, twice])["found"]
+    witness = energies.global_nonconvexity_witness([twice, np.vstack([twice, [[4.0, -1.0]]])])
+    assert witness["found"]  # the kink of the second layer, between its two patterns

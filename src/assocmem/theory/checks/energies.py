@@ -320,6 +320,8 @@ def global_nonconvexity_witness(parts, extremes: int = 8, halvings: int = 52) ->
     best = None
     for p, q in _witness_segments(parts, extremes):
         length = float(np.linalg.norm(q - p))
+        if not length > 0:  # the same pattern stored twice: no segment
+            continue
         mid = (p + q) / 2
         direction = (q - p) / length
         steps = length / 2.0 ** np.arange(1, halvings + 2)
@@ -343,6 +345,9 @@ def global_nonconvexity_witness(parts, extremes: int = 8, halvings: int = 52) ->
             return found
         if best is None or found["defect"] / found["tol"] > best["defect"] / best["tol"]:
             best = found
+    if best is None:
+        return {"found": False, "p": None, "q": None, "h": 0.0, "defect": 0.0, "tol": 0.0,
+                "exact": False}
     x1, mid, x3 = best["points"]
     import mpmath
 
