@@ -1,4 +1,5 @@
-"""The claims ledger computes verdicts, asserts what must hold, and feeds the generated pages."""
+"""The claims ledger records what a notebook computed; the catalogue's data files give the text;
+the build joins them, names the verdicts and feeds the generated pages."""
 
 import csv
 import json
@@ -12,12 +13,13 @@ from assocmem.book.build import (
     stage,
     write_ledger_files,
 )
-from assocmem.book.claims import Claim, ClaimFailed, Entry, Ledger, load_claims
+from assocmem.book.catalogue import Claim, Entry, join, load_catalogue, read_entries
+from assocmem.book.claims import ClaimFailed, Ledger, Record, load_records
 
 
 def entry(id, kind="statement", **fields):
     return Entry(id, where=fields.pop("where", "w"), statement="s", kind=kind, chapter="01_x",
-                 impact=fields.pop("impact", "none"), reason="r", **fields)
+                 impact=fields.pop("impact", "none"), reason=fields.pop("reason", "r"), **fields)
 
 
 CATALOGUE = {e.id: e for e in (
@@ -32,35 +34,47 @@ CATALOGUE = {e.id: e for e in (
 
 
 def ledger(tmp_path, name="01_x"):
-    return Ledger(name, tmp_path, CATALOGUE)
+    return Ledger(name, tmp_path)
+
+
+def load_claims(tmp_path, catalogue=CATALOGUE):
+    return join(load_records(tmp_path), catalogue)
 
 
 def test_verdicts_follow_the_checks_and_the_catalogue(tmp_path):
     book = ledger(tmp_path)
-    first = book.statement("a", holds=True, evidence="e")
-    assert first.verdict == "holds" and first.where == "w" and first.impact == "none"
-    edge = book.statement("b", holds=False, evidence="e", counterexample="n = 1",
-                          corrected_holds=True)
-    assert edge.verdict == "holds except at an edge case" and edge.corrected == "s'"
-    assert book.statement("f", holds=False, evidence="e", counterexample="x",
-                          corrected_holds=True).verdict == "wrong as printed, conclusion kept"
-    refuted = book.statement("c", holds=False, evidence="e", counterexample="x",
-                             must_hold=False)
-    assert refuted.verdict == "refuted" and refuted.main
-    assert book.experiment("d", reproduced=False, evidence="e").verdict == "not reproduced"
-    assert book.experiment("d2", reproduced=False, evidence="e",
-                           decisive=False).verdict == "inconclusive at this scale"
-    assert book.not_checkable("e", reason="r").verdict == "not checkable here"
+    assert book.statement("a", holds=True, evidence="e").outcome == "holds as printed"
+    assert book.statement("b", holds=False, evidence="e", counterexample="n = 1",
+                          corrected_holds=True).outcome == \
+        "fails as printed, its corrected form holds"
+    book.statement("f", holds=False, evidence="e", counterexample="x", corrected_holds=True)
+    book.statement("c", holds=False, evidence="e", counterexample="x", must_hold=False)
+    book.experiment("d", reproduced=False, evidence="e")
+    assert book.experiment("d2", reproduced=True, evidence="e", decisive=False).outcome == \
+        "inconclusive at this scale"
+    book.not_checkable("e", reason="r")
     saved = json.loads((tmp_path / "01_x.json").read_text())
     assert [row["id"] for row in saved] == ["a", "b", "f", "c", "d", "d2", "e"]
+    assert "where" not in saved[0] and "verdict" not in saved[0]  # the text is joined later
+    claims = {c.id: c for c in load_claims(tmp_path)}
+    assert claims["a"].verdict == "holds" and claims["a"].where == "w"
+    assert claims["b"].verdict == "holds except at an edge case" and claims["b"].corrected == "s'"
+    assert claims["f"].verdict == "wrong as printed, conclusion kept"
+    assert claims["c"].verdict == "refuted" and claims["c"].main
+    assert claims["c"].changes == "the floor goes" and claims["a"].corrected == ""
+    assert claims["d"].verdict == "not reproduced"
+    assert claims["d2"].verdict == "inconclusive at this scale"
+    assert claims["e"].verdict == "not checkable here"
 
 
-def test_unknown_ids_and_wrong_kinds_are_refused(tmp_path):
-    book = ledger(tmp_path)
-    with pytest.raises(ValueError, match="not in the catalogue"):
-        book.statement("no-such-claim", holds=True, evidence="e")
-    with pytest.raises(ValueError, match="is a statement in the catalogue"):
-        book.experiment("a", reproduced=True, evidence="e")
+def test_unknown_ids_and_wrong_kinds_are_refused_when_joined(tmp_path):
+    ledger(tmp_path).statement("no-such-claim", holds=True, evidence="e")
+    with pytest.raises(ValueError, match=r"no entry in any .*\['no-such-claim'\]"):
+        load_claims(tmp_path)
+    ledger(tmp_path).experiment("a", reproduced=True, evidence="e")
+    with pytest.raises(ValueError, match="'a' is a statement in 01_x.claims.yaml, recorded as "
+                                         "a experiment"):
+        load_claims(tmp_path)
     with pytest.raises(ValueError, match="failure must be one of"):
         entry("x", failure="typo")
     with pytest.raises(ValueError, match="impact must be one of"):
@@ -68,12 +82,16 @@ def test_unknown_ids_and_wrong_kinds_are_refused(tmp_path):
 
 
 def test_the_real_catalogue_is_well_formed():
-    from assocmem.book.catalogue import CATALOGUE as REAL
+    real = load_catalogue()
+    assert len(real) >= 70 and all(key == e.id for key, e in real.items())
+    for e in real.values():
+        assert all(r in real for r in e.related), e.id
+    assert any(e.main for e in real.values())
+    from assocmem.book.build import notebook_stems
+    from assocmem.paths import project_root
 
-    assert len(REAL) >= 44 and all(key == e.id for key, e in REAL.items())
-    for e in REAL.values():
-        assert all(r in REAL for r in e.related), e.id
-    assert any(e.main for e in REAL.values())
+    stems = notebook_stems(project_root() / "_toc.yml")
+    assert {e.chapter for e in real.values()} <= set(stems)
 
 
 def test_a_failing_statement_that_must_hold_raises_after_recording(tmp_path):
@@ -84,21 +102,40 @@ def test_a_failing_statement_that_must_hold_raises_after_recording(tmp_path):
     with pytest.raises(ClaimFailed, match="corrected statement fails"):
         book.statement("lemma-8", holds=False, evidence="e", counterexample="x",
                        corrected_holds=False)
+    book.statement("b2", holds=False, evidence="e", counterexample="x", corrected_holds=True)
+    with pytest.raises(ValueError, match="'b2': the run checked a corrected form, but "
+                                         "01_x.claims.yaml gives no corrected statement"):
+        load_claims(tmp_path)
 
 
 def test_bad_claims_are_refused(tmp_path):
     book = ledger(tmp_path)
     with pytest.raises(ClaimFailed, match="no counterexample"):
         book.statement("b", holds=False, evidence="e", corrected_holds=True)
-    with pytest.raises(ClaimFailed, match="does not classify"):
-        book.statement("z", holds=False, evidence="e", counterexample="x")
+    book.statement("z", holds=False, evidence="e", counterexample="x", corrected_holds=True)
+    with pytest.raises(ValueError, match="does not classify its failure"):
+        load_claims(tmp_path)
     with pytest.raises(ValueError, match="claim id"):
+        book.statement("Lemma 1", holds=True, evidence="e")
+    with pytest.raises(ValueError, match="claim id"):
+        Record("lemma-1\n", "statement", "01_x", "e", holds=True)  # the id's end is anchored
+    with pytest.raises(ValueError, match="an id is"):
         entry("Lemma 1")
     book.statement("a", holds=True, evidence="e")
     with pytest.raises(ValueError, match="recorded twice"):
         book.statement("a", holds=True, evidence="e")
     with pytest.raises(ValueError, match="verdict"):
         Claim("x", "w", "s", "probably", "e", "nb")
+    with pytest.raises(ValueError, match="give its counterexample"):
+        Claim("x", "w", "s", "refuted", "e", "nb")  # an erratum needs its counterexample
+    with pytest.raises(ValueError, match="give its counterexample"):
+        Record("x", "statement", "nb", "e", holds=False)
+    with pytest.raises(ValueError, match="needs boolean 'decisive'"):
+        Record("x", "experiment", "nb", "e", reproduced=True)
+    with pytest.raises(ValueError, match="takes no boolean 'reproduced'"):
+        Record("x", "statement", "nb", "e", holds=True, reproduced=True)
+    with pytest.raises(ValueError, match="'evidence' must not be empty"):
+        book.experiment("d", reproduced=True, evidence=" ")
 
 
 def test_rerun_starts_the_notebook_ledger_afresh(tmp_path):
@@ -112,6 +149,63 @@ def test_duplicate_ids_across_notebooks_are_refused(tmp_path):
     ledger(tmp_path, "02_y").statement("a", holds=True, evidence="e")
     with pytest.raises(ValueError, match="more than one notebook"):
         load_claims(tmp_path)
+
+
+def write(folder, name, text):
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text)
+    return folder / name
+
+
+GOOD = "a-b:\n  where: Sec. 1\n  statement: s\n  kind: statement\n  impact: none\n  reason: r\n"
+
+
+@pytest.mark.parametrize("text, error", [
+    (GOOD + "  colour: red\n", r"unknown fields \['colour'\]"),
+    (GOOD + GOOD, r"\['a-b'\] given twice"),
+    (GOOD.replace("impact: none", "impact: big"), "impact must be one of"),
+    (GOOD + "  failure: edgy\n", "failure must be one of"),
+    (GOOD.replace("kind: statement", "kind: experiment") + "  failure: refuted\n",
+     "only for statements"),
+    (GOOD.replace("reason: r", "reason: {reproduced: r}"), r"written for \['reproduced'\]"),
+    (GOOD.replace("  reason: r\n", ""), "lacks 'reason'"),
+    (GOOD.replace("reason: r", "reason: ''"), "'reason' must not be empty"),
+    (GOOD + "  main: 'yes'\n", "'main' must be bool"),
+    (GOOD + "  related: [nowhere]\n", r"relates to \['nowhere'\]"),
+    (GOOD.replace("a-b:", "A b:"), "an id is"),
+    ("- a list\n", "expected a mapping"),
+])
+def test_a_claims_file_is_validated_when_loaded(tmp_path, text, error):
+    write(tmp_path, "01_x.claims.yaml", text)
+    with pytest.raises(ValueError, match=error) as caught:
+        load_catalogue(tmp_path)
+    assert "01_x.claims.yaml" in str(caught.value)
+
+
+def test_an_id_in_two_chapters_is_refused_and_entries_take_their_chapter(tmp_path):
+    write(tmp_path, "01_x.claims.yaml", GOOD)
+    (entry_,) = read_entries(tmp_path / "01_x.claims.yaml")
+    assert entry_.chapter == "01_x" and entry_.reason == "r"
+    write(tmp_path, "02_y.claims.yaml", GOOD)
+    with pytest.raises(ValueError, match="'a-b' is in both 01_x.claims.yaml and 02_y"):
+        load_catalogue(tmp_path)
+
+
+def test_a_judgement_written_for_one_outcome_is_joined_only_to_that_outcome(tmp_path):
+    catalogue = {**CATALOGUE, "g": entry("g", "experiment", reason={
+        "not reproduced": "k is 0.26", "inconclusive at this scale": "too small"},
+        changes={"not reproduced": "the fit goes"})}
+    Ledger("01_x", tmp_path).experiment("g", reproduced=False, evidence="k = 0.26")
+    (kept,) = load_claims(tmp_path, catalogue)
+    assert (kept.reason, kept.changes) == ("k is 0.26", "the fit goes")
+    Ledger("01_x", tmp_path).experiment("g", reproduced=False, decisive=False, evidence="k")
+    with pytest.raises(ValueError, match="'g': the run says 'inconclusive at this scale', but "
+                                         "its changes in notebooks/01_x.claims.yaml was "
+                                         "written for 'not reproduced'"):
+        load_claims(tmp_path, catalogue)
+    Ledger("01_x", tmp_path).experiment("g", reproduced=True, evidence="k")
+    with pytest.raises(ValueError, match="says 'reproduced', but its reason"):
+        load_claims(tmp_path, catalogue)
 
 
 def test_generated_pages_count_each_root_cause_once(tmp_path):
@@ -192,15 +286,16 @@ def test_every_claim_box_and_ledger_call_in_the_notebooks_names_a_catalogue_id()
     from pathlib import Path
 
     from assocmem.book.build import CLAIM_FENCE
-    from assocmem.book.catalogue import CATALOGUE as REAL
-
+    real = load_catalogue()
     called = re.compile(r"ledger\.(?:statement|experiment|not_checkable)\(\s*\"([a-z0-9-]+)\"")
     for path in sorted(Path(__file__).parents[2].glob("notebooks/[0-9][0-9]_*.md")):
         text = path.read_text()
         ids = CLAIM_FENCE.findall(text) + called.findall(text)
         assert ids, f"{path.name} names no claim"
         for cid in ids:
-            assert cid in REAL, f"{path.name} names {cid!r}, which is not in the catalogue"
+            assert cid in real, f"{path.name} names {cid!r}, which is not in the catalogue"
+        for cid in called.findall(text):  # its text lives beside the chapter that records it
+            assert real[cid].chapter == path.stem, f"{cid} is in {real[cid].chapter}'s file"
         for cid in called.findall(text):  # the scorecard links to the section checking it
             assert f"({cid})=" in text, f"{path.name} records {cid!r} but has no ({cid})= label"
     boxes = {cid for path in Path(__file__).parents[2].glob("notebooks/*.md")
@@ -225,9 +320,10 @@ def test_each_chapter_opens_with_its_findings_from_the_ledger(tmp_path):
     from assocmem.book.build import findings_box, with_findings
 
     book = ledger(tmp_path)
-    rows = [book.statement("a", holds=True, evidence="e"),
-            book.statement("c", holds=False, evidence="e", counterexample="x", must_hold=False),
-            book.experiment("d2", reproduced=False, evidence="e", decisive=False)]
+    book.statement("a", holds=True, evidence="e")
+    book.statement("c", holds=False, evidence="e", counterexample="x", must_hold=False)
+    book.experiment("d2", reproduced=False, evidence="e", decisive=False)
+    rows = load_claims(tmp_path)
     box = findings_box(rows)
     assert box.startswith("```{admonition} Findings of this chapter")
     assert "3 claims checked" in box and "1 refuted; 1 inconclusive at this scale; 1 holds" in box
@@ -243,24 +339,6 @@ def test_each_chapter_opens_with_its_findings_from_the_ledger(tmp_path):
     assert [c["source"] for c in with_findings(untitled, rows)["cells"]] == ["Intro.", box]
     assert with_findings({"cells": []}, rows)["cells"][0]["source"] == box
     assert findings_box([]) == "" and len(with_findings({"cells": []}, [])["cells"]) == 0
-
-
-def test_a_judgement_written_for_another_verdict_is_refused(tmp_path):
-    from assocmem.book.build import stale_judgements
-
-    catalogue = {**CATALOGUE, "g": entry("g", "experiment", written_for=("not reproduced",))}
-    book = Ledger("01_x", tmp_path, catalogue)
-    kept = book.experiment("g", reproduced=False, decisive=True, evidence="k = 0.26")
-    assert stale_judgements([kept], catalogue) == []
-    book = Ledger("01_x", tmp_path, catalogue)
-    moved = book.experiment("g", reproduced=False, decisive=False, evidence="k = 0.4")
-    (message,) = stale_judgements([moved], catalogue)
-    assert "g: the run says 'inconclusive at this scale'" in message
-    assert "'not reproduced'" in message
-    assert stale_judgements([book.experiment("d", reproduced=True, decisive=True,
-                                             evidence="e")], catalogue) == []
-    with pytest.raises(ValueError, match="written_for names no verdict"):
-        entry("h", "experiment", written_for=("fine",))
 
 
 def test_the_books_own_simulations_are_counted_apart_and_carry_their_scale(tmp_path):
@@ -308,6 +386,4 @@ def test_the_verdict_paragraph_is_generated_from_the_main_rows():
     assert "main experiments, each root cause counted once: 1 inconclusive at this scale" in text
     assert "sim" not in text  # the book's own simulation is not the paper's result
     assert "**refuted**. Off by 1e4." in text
-    from assocmem.book.catalogue import CATALOGUE as REAL
-
-    assert set(build.CONNECTING) <= set(REAL)  # the introduction's rows exist
+    assert set(build.CONNECTING) <= set(load_catalogue())  # the introduction's rows exist
