@@ -112,13 +112,19 @@ def _verified(out_dir: Path) -> tuple[dict, list[dict]]:
             fail(f"line {number} of metrics.jsonl is not valid JSON (the file was cut short or "
                  f"overwritten)")
     last = record.get("last_step", cfg.steps)
-    if not isinstance(last, int) or not 1 <= last <= cfg.steps:
+    if isinstance(last, bool) or not isinstance(last, int) or not 1 <= last <= cfg.steps:
         fail(f"its record's last_step {last!r} is not a step of its configuration")
     expected = logged_steps(cfg, last)
     steps = [row.get("step") if isinstance(row, dict) else None for row in rows]
-    if steps != expected:
+    if len(steps) != len(expected):
         fail(f"metrics.jsonl holds {len(steps)} rows (steps {steps[:1]}..{steps[-1:]}), the "
              f"configuration logs {len(expected)} (steps {expected[0]}..{expected[-1]})")
+    wrong = [i for i, (step, want) in enumerate(zip(steps, expected, strict=True))
+             if type(step) is not int or step != want]
+    if wrong:  # as many rows, other steps: renumbered, reordered
+        fail(f"metrics.jsonl logs steps other than its configuration's: row {wrong[0] + 1} is "
+             f"step {steps[wrong[0]]!r}, the configuration's row {wrong[0] + 1} is step "
+             f"{expected[wrong[0]]}")
 
     digests: dict[str, str] = {}
 
@@ -128,9 +134,11 @@ def _verified(out_dir: Path) -> tuple[dict, list[dict]]:
         return digests[name]
 
     if "metrics_sha256" in record:
+        if "checkpoint_sha256" not in record:  # a record with digests keeps both
+            fail("its record keeps the digest of metrics.jsonl but not of checkpoint.pt")
         if record["metrics_sha256"] != digest("metrics.jsonl"):
             fail("metrics.jsonl does not match the digest in its record")
-        if record.get("checkpoint_sha256") != digest("checkpoint.pt"):
+        if record["checkpoint_sha256"] != digest("checkpoint.pt"):
             fail("checkpoint.pt does not match the digest in its record")
     if "val_rows_sha256" in record:
         if not (out_dir / "val_rows.npz").exists():
