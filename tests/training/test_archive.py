@@ -243,27 +243,45 @@ def test_the_largest_archived_preset_is_found_by_its_run_names(tmp_path):
     from types import SimpleNamespace
 
     root = tmp_path / "archive"
-    needed = {"gpu": SimpleNamespace(grid_runs=2), "cpu-long": SimpleNamespace(grid_runs=1)}
+    needed = {"gpu": SimpleNamespace(grid_runs=2, run_glob="elm-gpu-model*"),
+              "cpu-long": SimpleNamespace(grid_runs=1, run_glob="elm-cpu-long-model*")}
 
     def run(name):
         (root / name).mkdir(parents=True)
         (root / name / "record.json").write_text("{}")
 
-    assert archive.largest_present("elm-{preset}-model*", needed, root=root) is None
+    assert archive.largest_present(needed, root=root) is None
     (root / "elm-cpu-long-model1-D8000-s0-abc").mkdir(parents=True)
-    assert archive.largest_present("elm-{preset}-model*", needed, root=root) is None  # no record
+    assert archive.largest_present(needed, root=root) is None  # no record
     (root / "elm-cpu-long-model1-D8000-s0-abc" / "record.json").write_text("{}")
-    assert archive.largest_present("elm-{preset}-model*", needed, root=root) == "cpu-long"
+    assert archive.largest_present(needed, root=root) == "cpu-long"
     run("elm-gpu-w16-D8000-s0-abc")
     run("elm-gpu-model1-D8000-s0-abc")  # one gpu run of the two a grid needs: passed over
-    assert archive.largest_present("elm-{preset}-model*", needed, root=root) == "cpu-long"
+    assert archive.largest_present(needed, root=root) == "cpu-long"
     run("elm-gpu-model2-D8000-s0-abc")
-    assert archive.largest_present("elm-{preset}-model*", needed, root=root) == "gpu"
-    with pytest.raises(ValueError, match="'pattern'"):
-        archive.largest_present("elm-gpu-*", needed, root=root)
+    assert archive.largest_present(needed, root=root) == "gpu"
+    with pytest.raises(ValueError, match="'names': no preset 'paper'"):
+        archive.largest_present(needed, names=("paper",), root=root)
     from assocmem.experiments import memorization, openelm_scaling, question_formation, radius
 
     assert openelm_scaling.PRESETS["cpu-long"].grid_runs == 3 * 12 * 3
     assert question_formation.PRESETS["cpu-long"].grid_runs == 2 * 3
     assert memorization.PRESETS["cpu-long"].grid_runs == 2 * 3 * 8
     assert radius.FAMILIES["cpu-long"].grid_runs == 5 * 3
+    # each preset's glob matches the names its own naming rule gives, and no other preset's
+    corpus = {"corpus": "c", "fingerprint": "f"}
+    made = {"elm": openelm_scaling.PRESETS["cpu-long"].run_config("Model 1", 8000, corpus).name,
+            "w": next(iter(radius.FAMILIES["cpu-long"].configs(corpus).values())).name,
+            "qf": question_formation.PRESETS["cpu-long"].train_config(6).name,
+            "mem": memorization.PRESETS["cpu-long"].train_config(8, 16).name}
+    import fnmatch
+
+    globs = {"elm": openelm_scaling.PRESETS["cpu-long"].run_glob,
+             "w": radius.FAMILIES["cpu-long"].run_glob,
+             "qf": question_formation.PRESETS["cpu-long"].run_glob,
+             "mem": memorization.PRESETS["cpu-long"].run_glob}
+    for kind, name in made.items():
+        assert [k for k, g in globs.items() if fnmatch.fnmatch(name, g)] == [kind], name
+    smaller = {"elm": openelm_scaling, "qf": question_formation, "mem": memorization}
+    for kind, module in smaller.items():  # the cpu preset's glob misses cpu-long's runs
+        assert not fnmatch.fnmatch(made[kind], module.PRESETS["cpu"].run_glob), made[kind]

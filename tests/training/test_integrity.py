@@ -177,9 +177,8 @@ def test_a_folder_of_the_archive_without_its_record_is_an_error_not_an_absent_ru
     with pytest.raises(CorruptRun, match=rf"{kept.name}\b.*record.json is missing"):
         archive.find(cfg, root)
     with pytest.raises(CorruptRun, match="record.json is missing"):
-        archive.largest_present(kept.name.replace("tiny", "{preset}"),
-                                {"tiny": SimpleNamespace(grid_runs=1)}, names=("tiny",),
-                                root=root)
+        archive.largest_present({"tiny": SimpleNamespace(grid_runs=1, run_glob=kept.name)},
+                                names=("tiny",), root=root)
     twin = root / f"other-{cfg.key()}"
     twin.mkdir()
     (twin / "config.json").write_text("{}")

@@ -79,6 +79,11 @@ class Preset:
             checkpoint_every=500, seed=seed, device=self.device)
 
     @property
+    def run_glob(self) -> str:
+        """The archive folders of this preset's runs (named by :meth:`train_config`)."""
+        return f"mem-{self.name}-d*-w*-s*"
+
+    @property
     def grid_runs(self) -> int:
         """The fewest runs a complete archive of this preset's searches holds: one per walk
         (criterion, seed and d)."""

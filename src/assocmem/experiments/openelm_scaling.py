@@ -121,6 +121,12 @@ class Preset:
                 for m in self.models for d in self.sizes}
 
     @property
+    def run_glob(self) -> str:
+        """The archive folders of this preset's Table 3 grid (named by :meth:`run_config`,
+        untagged: a tagged run, as App. F.2's, is not part of the grid)."""
+        return f"elm-{self.name}-model*"
+
+    @property
     def grid_runs(self) -> int:
         """The runs a complete archived Table 3 grid of this preset holds (one per model, size
         and seed; :func:`assocmem.training.archive.largest_present`)."""

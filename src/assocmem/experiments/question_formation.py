@@ -54,6 +54,11 @@ class Preset:
         return {f"depth-{d}": self.train_config(d, seed, device) for d in self.depths}
 
     @property
+    def run_glob(self) -> str:
+        """The archive folders of this preset's runs (named by :meth:`train_config`)."""
+        return f"qf-{self.name}-[0-9]*"
+
+    @property
     def grid_runs(self) -> int:
         """The runs a complete archive of this preset holds (one per depth and seed)."""
         return len(self.depths) * len(self.seeds)

@@ -279,6 +279,12 @@ class Family:
                 for w in self.widths for s in self.seeds}
 
     @property
+    def run_glob(self) -> str:
+        """The archive folders of the family's runs (named by chapter 10's ``run_config`` with
+        the models ``w<width>``, :meth:`configs`)."""
+        return f"elm-{self.preset}-w*"
+
+    @property
     def grid_runs(self) -> int:
         """The runs a complete archive of the family holds (one per width and seed)."""
         return len(self.widths) * len(self.seeds)

@@ -113,18 +113,19 @@ def twins(cfg: TrainConfig, root: Path | None = None) -> list[Path]:
                   if folder.name != own and _is_run(folder))
 
 
-def largest_present(pattern: str, presets: dict, names: tuple[str, ...] = ("gpu", "cpu-long"),
+def largest_present(presets: dict, names: tuple[str, ...] = ("gpu", "cpu-long"),
                     root: Path | None = None) -> str | None:
-    """The first of ``names`` (largest first) of which the archive holds a complete grid: at
-    least ``presets[name].grid_runs`` runs whose folders match ``pattern`` with the preset's
-    name for ``{preset}`` (``"elm-{preset}-model*"``), or None. It says which preset a chapter
+    """The first of ``names`` (largest first) of which the archive holds a complete grid, or
+    None: at least ``presets[name].grid_runs`` runs whose folders match the preset's own
+    ``run_glob`` (written beside the rule that names its runs). It says which preset a chapter
     shows beside its live one and takes its verdict from; a larger preset archived in part is
     passed over for a complete smaller one."""
-    if "{preset}" not in pattern:
-        raise ValueError(f"argument 'pattern' must hold '{{preset}}'; got {pattern!r}")
     folder = Path(root or archive_root())
     for name in names:
-        runs = [run for run in folder.glob(pattern.format(preset=name)) if _is_run(run)]
+        if name not in presets:
+            raise ValueError(f"argument 'names': no preset {name!r}; the presets are "
+                             f"{list(presets)}")
+        runs = [run for run in folder.glob(presets[name].run_glob) if _is_run(run)]
         if len(runs) >= max(1, presets[name].grid_runs):
             return name
     return None
