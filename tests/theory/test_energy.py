@@ -226,3 +226,42 @@ def test_eq4_is_the_mchn_energy_at_beta_2_up_to_a_bias_per_pattern():
     assert gap.max() <= 1e-12 and gap.min() >= -np.ptp(norms) - 1e-12 and gap.min() < -0.1
     # one pattern: E = ||x - rho||^2 and 2 E_MCHN - log 1 = ||x||^2 - 2 x.rho + ||rho||^2
     assert mchn_identity_gap(x[:1], unequal[:1])[0] == pytest.approx(0, abs=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems(), st.floats(0.05, 20))
+def test_retrieval_update_at_any_beta_is_softmax_attention(problem, beta):
+    """sum_i softmax(-beta ||x - rho_i||^2)_i rho_i, against scipy's softmax of the squared
+    distances formed directly. The package's distances come from the norm expansion, off by
+    at most ``tolerance`` (a few ulps of ||x||^2 + max ||rho||^2); a weight's exponent is then
+    off by beta times that, so each weight by that relative amount, and the update by that
+    times 2 max ||rho|| (the weights sum to 1), plus 16 ulps of max ||rho|| for the sum."""
+    x, patterns = problem
+    direct = ((x[:, None, :] - patterns[None, :, :]) ** 2).sum(-1)
+    want = scipy.special.softmax(-beta * direct, axis=-1) @ patterns
+    top = np.abs(patterns).max()
+    err = np.expm1(beta * tolerance(x, patterns))
+    allow = 2 * err * np.linalg.norm(patterns, axis=1).max() + 16 * EPS * top * patterns.shape[0]
+    got = retrieval_update(x, patterns, beta)
+    assert np.all(np.abs(got - want) <= allow[:, None]), (np.abs(got - want).max(), allow)
+
+
+def test_retrieval_update_at_beta_is_the_gradient_step_of_the_smooth_minimum():
+    """For any beta, f(x) = x - grad E_beta(x) / 2 with E_beta = -LSE(beta, -||x - rho||^2)
+    (the beta^-1 of LSE cancels the chain rule's beta); central differences of step h are off
+    by O(h^2 beta^2) ~ 1e-8 here, and by rounding eps |E| / h ~ 1e-10."""
+    from assocmem.theory.logsumexp import smooth_min
+
+    rng = np.random.default_rng(4)
+    patterns, x = rng.normal(size=(6, 3)), rng.normal(size=3)
+    h = 1e-5
+    for beta in (0.3, 2.5):
+        def energy(y, beta=beta):
+            return float(smooth_min(((y - patterns) ** 2).sum(1), beta))
+
+        grad = np.array([(energy(x + h * e) - energy(x - h * e)) / (2 * h) for e in np.eye(3)])
+        np.testing.assert_allclose(retrieval_update(x[None], patterns, beta)[0],
+                                   x - grad / 2, atol=1e-7, rtol=0)
+    # a wrong temperature is far outside that: the update at beta = 2.5 is not the one at 1
+    assert np.abs(retrieval_update(x[None], patterns, 2.5)
+                  - retrieval_update(x[None], patterns, 1.0)).max() > 1e-2
