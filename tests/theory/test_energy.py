@@ -207,9 +207,71 @@ def test_theorem_4_bound_holds_and_the_error_falls_with_the_separation():
         moved = patterns[0] + fixed
         assert np.allclose(moved, scipy.special.softmax(patterns @ moved) @ patterns, atol=1e-12)
         rows.append(mchn_one_step_error(patterns[0] + 0.05 * scale * direction, patterns, 0))
+        want = _theorem_4_in_mpmath(patterns[0] + 0.05 * scale * direction, patterns, 0)
+        got = rows[-1]
+        # float64: the softmax weights carry a few ulps of beta max |score| (<= scale^2) in
+        # their exponents, so each offset that much relatively, and the distance between the
+        # two offsets that times their sizes; the bound's exponent carries a few ulps of
+        # beta (Delta + 2 reach M) <= 3 beta scale^2 (the Gram matrix's and the norms' roundings)
+        score_ulps = 32 * EPS * (1 + scale**2)
+        assert abs(got["distance"] - want["distance"]) <= score_ulps * (
+            got["retrieval_error"] + got["fixed_offset"]), (scale, got, want)
+        for key in ("fixed_offset", "retrieval_error"):
+            assert got[key] == pytest.approx(want[key], rel=score_ulps, abs=0), (scale, key)
+        assert got["delta"] == pytest.approx(want["delta"], rel=0, abs=8 * EPS * scale**2)
+        assert got["bound"] == pytest.approx(want["bound"], rel=3 * score_ulps, abs=0), scale
     assert all(r["distance"] <= r["bound"] for r in rows)
     assert all(a["distance"] > b["distance"] for a, b in zip(rows, rows[1:], strict=False))
     assert all(a["delta"] < b["delta"] for a, b in zip(rows, rows[1:], strict=False))
+
+
+def _theorem_4_in_mpmath(query, patterns, i, beta=1.0, dps=60):
+    """Theorem 4's quantities by another route: the update f(x) = X softmax(beta X^T x) in
+    60-digit arithmetic, its fixed point from x_i by plain iteration (no offsets needed at
+    this precision), and the bound 2 beta N M^2 (N - 1) exp(-beta (Delta_i - 2 reach M))
+    ||xi - x_i*|| as Ramsauer et al. print it."""
+    import mpmath
+
+    with mpmath.workdps(dps):
+        rows = [[mpmath.mpf(v) for v in row] for row in patterns.tolist()]
+        b = mpmath.mpf(beta)
+
+        def dot(u, v):
+            return mpmath.fsum(p * q for p, q in zip(u, v, strict=True))
+
+        def norm(u):
+            return mpmath.sqrt(dot(u, u))
+
+        def sub(u, v):
+            return [p - q for p, q in zip(u, v, strict=True)]
+
+        def update(x):
+            scores = [b * dot(r, x) for r in rows]
+            top = max(scores)
+            w = [mpmath.exp(s - top) for s in scores]
+            total = mpmath.fsum(w)
+            return [mpmath.fsum(wj * r[k] for wj, r in zip(w, rows, strict=True)) / total
+                    for k in range(len(x))]
+
+        fixed = rows[i]
+        for _ in range(500):
+            new = update(fixed)
+            moved_by = norm(sub(new, fixed))
+            fixed = new
+            if moved_by < mpmath.mpf(10) ** -(dps - 5):
+                break
+        xi = [mpmath.mpf(v) for v in np.asarray(query).tolist()]
+        moved = update(xi)
+        n = len(rows)
+        delta = dot(rows[i], rows[i]) - max(dot(rows[i], r) for j, r in enumerate(rows)
+                                            if j != i)
+        m = max(norm(r) for r in rows)
+        reach = max(norm(sub(xi, rows[i])), norm(sub(fixed, rows[i])))
+        jacobian = 2 * b * n * m**2 * (n - 1) * mpmath.exp(-b * (delta - 2 * reach * m))
+        return {"distance": float(norm(sub(moved, fixed))),
+                "bound": float(jacobian * norm(sub(xi, fixed))), "delta": float(delta),
+                "fixed_offset": float(norm(sub(fixed, rows[i]))),
+                "retrieval_error": float(norm(sub(moved, rows[i])))}
 
 
 def test_eq4_is_the_mchn_energy_at_beta_2_up_to_a_bias_per_pattern():
