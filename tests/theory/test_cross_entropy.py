@@ -107,3 +107,31 @@ def test_exact_line_model_matches_dense_quadrature(radius, layers, spacing):
 
 
 EPS = np.finfo(float).eps
+
+
+def test_bad_input_names_the_argument_and_the_bounds_are_exact():
+    _, fit, _ = CHINCHILLA_FITS.values()
+    e, a, b, alpha, beta = fit
+    for args, name in (((np.nan, 1.0), "n_params"), ((1.0, np.nan), "n_tokens")):
+        with pytest.raises(ValueError, match=f"argument '{name}' contains NaN"):
+            chinchilla_loss(*args, fit)
+    for args in ((0.0, 1.0), (1.0, 0.0), (-1.0, 1.0), (1.0, -1.0)):
+        with pytest.raises(ValueError, match="'n_params' and 'n_tokens' must be > 0"):
+            chinchilla_loss(*args, fit)
+    assert chinchilla_loss(0.5, 0.25, fit) == e + a / 0.5**alpha + b / 0.25**beta  # > 0 is all
+    with pytest.raises(ValueError, match="argument 'compute' contains NaN"):
+        compute_optimal(np.nan, fit)
+    for c in (0.0, -1.0):
+        with pytest.raises(ValueError, match="'compute' must be > 0"):
+            compute_optimal(c, fit)
+    n, d = compute_optimal(0.5, fit)  # Hoffmann et al.'s closed form, written out
+    g = (alpha * a / (beta * b)) ** (1 / (alpha + beta))
+    assert n == pytest.approx(g * (0.5 / 6) ** (beta / (alpha + beta)), rel=1e-14)
+    assert d == pytest.approx((0.5 / 6) / n, rel=1e-14)
+    for z in (np.nan, np.inf, 0.0, -1.0):
+        with pytest.raises(ValueError, match="'z'"):
+            prop4_loss(z)
+    assert prop4_loss(0.5) == np.log(0.5) + 2.0
+    for args in ((0.0, 2, 6.0), (1.0, 0, 6.0), (1.0, 2, 2.0)):
+        with pytest.raises(ValueError, match="radius > 0, spacing > 2 radius, layers >= 1"):
+            exact_line_model(*args)
