@@ -115,3 +115,24 @@ RAMSAUER2020_THEOREM_4 = (
     "For given epsilon and sufficient large Delta_i, we have ||f(xi) - x_i*|| < epsilon, that "
     "is, retrieval with one update."
 )
+
+# ---- Quoted by the second reading's rows (assocmem.theory.checks.reading) --------------------
+# App. B, Table 2: each model's reported cross-entropy loss L, and App. A's sentence "the
+# majority of transformer models at the commercial level tend to achieve a cross-entropy loss
+# of approximately 2.2".
+PAPER_TABLE2_LOSSES = {"Transformer (Kaplan et al.)": 2.5, "Chinchilla": 2.2, "PaLM 2": 2.4,
+                       "GPT-2 (Muennighoff et al.)": 2.3, "MiniCPM": 2.4, "Nanotron": 2.4}
+PAPER_APP_A_COMMERCIAL_LOSS = 2.2
+# App. C as printed: the results it gives a "Proof." of (Lemma 3 is stated without one; C.1 is
+# "PROOF OF PROPOSITION 2"). Sec. 4 says Proposition 1's proof "is deferred to Appendix C".
+PAPER_APP_C_PROOFS = ("Lemma 1", "Lemma 2", "Lemma 4", "Proposition 2")
+# Sec. 6.2: "The dataset contains D = 2M tokens ... a vocabulary size of 68 words".
+PAPER_SEC62_DATA = {"tokens": 2e6, "vocab": 68}
+# McCoy et al. (2020)'s question-formation training split: 100,000 examples (not shipped with
+# the reference data; its README gives the figure).
+MCCOY2020_TRAIN_EXAMPLES = 100_000
+# Sec. 6.3: "the first 180M words of the SPGC, and we use the last 5% tokens as the validation
+# set"; the largest D is PAPER_SIZES[-1].
+PAPER_SEC63_DATA = {"words": 180e6, "val_fraction": 0.05}
+# App. F.1: "Max Context Length 1024", "Batch size 12" (with PAPER_TOKENS_PER_ITERATION).
+PAPER_F1_BATCH = {"context": 1024, "batch_size": 12}
