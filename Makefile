@@ -17,7 +17,7 @@ EXECUTED := $(STEMS:%=_build/executed/%.ipynb)
 SRC := $(shell find src -name '*.py' -not -path '*/__pycache__/*')
 BOOK_SRC := $(wildcard src/assocmem/book/*.py) src/assocmem/__init__.py
 DEPS := $(STEMS:%=_build/deps/%.d)
-BOOK_PAGES := $(wildcard book/* book/_static/*) _config.yml _toc.yml
+BOOK_PAGES := $(wildcard book/* book/_static/* book/js/*) _config.yml _toc.yml
 # The claims' text, joined to the notebooks' records at build time: no notebook depends on it
 CLAIMS := $(wildcard notebooks/*.claims.yaml)
 JBFLAGS := -W -n --keep-going

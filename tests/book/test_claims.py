@@ -6,15 +6,10 @@ import json
 
 import pytest
 
-from assocmem.book.build import (
-    errata_markdown,
-    notebook_stems,
-    scorecard_markdown,
-    stage,
-    write_ledger_files,
-)
+from assocmem.book.build import notebook_stems, stage
 from assocmem.book.catalogue import Claim, Entry, join, load_catalogue, read_entries
 from assocmem.book.claims import ClaimFailed, Ledger, Record, load_records
+from assocmem.book.pages import errata_markdown, scorecard_markdown, write_ledger_files
 
 
 def entry(id, kind="statement", **fields):
@@ -87,7 +82,6 @@ def test_the_real_catalogue_is_well_formed():
     for e in real.values():
         assert all(r in real for r in e.related), e.id
     assert any(e.main for e in real.values())
-    from assocmem.book.build import notebook_stems
     from assocmem.paths import project_root
 
     stems = notebook_stems(project_root() / "_toc.yml")
@@ -248,7 +242,7 @@ def test_stage_refuses_missing_notebooks_and_ledgers(tmp_path):
 
 
 def test_progress_bars_leave_the_page_but_other_stderr_stays():
-    from assocmem.book.build import without_progress_bars
+    from assocmem.book.staging import without_progress_bars
 
     bar = ("Table 3 runs:   0%|          | 0/23 [00:00<?, ?it/s]\r"
            "Table 3 runs:   4%|▍         | 1/23 [00:20<07:36, 20.75s/it]\n")
@@ -264,7 +258,7 @@ def test_progress_bars_leave_the_page_but_other_stderr_stays():
 
 
 def test_claim_boxes_render_from_the_catalogue_and_refuse_unknown_ids():
-    from assocmem.book.build import with_claim_boxes
+    from assocmem.book.pages import with_claim_boxes
 
     catalogue = {**CATALOGUE, "lemma-7": entry("lemma-7", where="App. C, Lemma 7")}
     text = "Intro.\n\n```{claim} lemma-7\n```\n\nMore.\n```{claim} d\n```"
@@ -285,7 +279,7 @@ def test_every_claim_box_and_ledger_call_in_the_notebooks_names_a_catalogue_id()
     import re
     from pathlib import Path
 
-    from assocmem.book.build import CLAIM_FENCE
+    from assocmem.book.pages import CLAIM_FENCE
     real = load_catalogue()
     called = re.compile(r"ledger\.(?:statement|experiment|not_checkable)\(\s*\"([a-z0-9-]+)\"")
     for path in sorted(Path(__file__).parents[2].glob("notebooks/[0-9][0-9]_*.md")):
@@ -304,7 +298,7 @@ def test_every_claim_box_and_ledger_call_in_the_notebooks_names_a_catalogue_id()
 
 
 def test_every_chapter_ends_with_its_rerun_command_and_measured_time():
-    from assocmem.book.build import rerun_section
+    from assocmem.book.staging import rerun_section
 
     notebook = {"metadata": {"papermill": {"duration": 12.3}}, "cells": [
         {"cell_type": "code", "metadata": {"tags": ["parameters"]},
@@ -317,7 +311,7 @@ def test_every_chapter_ends_with_its_rerun_command_and_measured_time():
 
 
 def test_each_chapter_opens_with_its_findings_from_the_ledger(tmp_path):
-    from assocmem.book.build import findings_box, with_findings
+    from assocmem.book.pages import findings_box, with_findings
 
     book = ledger(tmp_path)
     book.statement("a", holds=True, evidence="e")
@@ -362,28 +356,28 @@ def test_the_books_own_simulations_are_counted_apart_and_carry_their_scale(tmp_p
 
 
 def test_the_verdict_paragraph_is_generated_from_the_main_rows():
-    from assocmem.book import build
+    from assocmem.book import pages
 
     catalogue = {e.id: e for e in (
         entry("p4", failure="refuted", main=True, root_cause="floor"),
         entry("p4b", failure="refuted", main=True, root_cause="floor"),
         entry("p1", main=True), entry("minor", failure="refuted"),
         entry("t3", "experiment", main=True), entry("sim", "experiment", simulation=True),
-        *(entry(i, failure="refuted") for i in build.CONNECTING))}
+        *(entry(i, failure="refuted") for i in pages.CONNECTING))}
 
     def claim(id, verdict, main=True, simulation=False, changes="", root_cause=""):
         return Claim(id, "w", "s", verdict, "e", "01_x", counterexample="x", main=main,
                      simulation=simulation, changes=changes, root_cause=root_cause)
 
-    text = build.verdict_paragraph([
+    text = pages.verdict_paragraph([
         claim("p4", "refuted", root_cause="floor"),
         claim("p4b", "refuted", root_cause="floor"), claim("p1", "holds"),
         claim("t3", "inconclusive at this scale"), claim("sim", "reproduced", simulation=True),
         claim("minor", "refuted", main=False),
-        claim(build.CONNECTING[-1], "refuted", main=False, changes="Off by 1e4.")], catalogue)
+        claim(pages.CONNECTING[-1], "refuted", main=False, changes="Off by 1e4.")], catalogue)
     assert "main theoretical results, each root cause counted once: 1 refuted; 1 holds" in text
     assert "{ref}`p4 <p4>`" in text and "minor" not in text
     assert "main experiments, each root cause counted once: 1 inconclusive at this scale" in text
     assert "sim" not in text  # the book's own simulation is not the paper's result
     assert "**refuted**. Off by 1e4." in text
-    assert set(build.CONNECTING) <= set(load_catalogue())  # the introduction's rows exist
+    assert set(pages.CONNECTING) <= set(load_catalogue())  # the introduction's rows exist

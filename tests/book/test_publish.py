@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 import yaml
 
-from assocmem.book.build import COLAB_SETUP, copy_plotly, with_colab_setup
+from assocmem.book.build import copy_plotly
 from assocmem.book.interactive import PLOTLY_JS, Interactive, beta_landscapes
+from assocmem.book.staging import COLAB_SETUP, with_colab_setup
 from assocmem.theory.energy import mchn_energy
 
 ROOT = Path(__file__).resolve().parents[2]
