@@ -66,6 +66,39 @@ def attention_stack(x0, patterns, depth: int, beta: float = 1.0) -> np.ndarray:
     return np.array(out)
 
 
+def stack_retrieval(patterns, queries, target, layers: int, rng: np.random.Generator,
+                    depth: int, deltas=(0.01, 0.1, 1.0), beta: float = 1.0,
+                    within: float = 0.05) -> dict[str, float]:
+    """The share of ``queries`` that a stack brings to within ``within`` x the patterns'
+    minimum distance of their ``target`` pattern (indices into ``patterns``), in three designs:
+
+    - ``"shared attention"``: ``depth`` attention layers that share one memory of every pattern
+      (:func:`attention_stack`), the iterated nearest-pattern search;
+    - ``"disjoint attention"``: Sec. 4.1's split, layer t holding only its own random subset D_t
+      of the patterns (:func:`partition_patterns`), each layer one retrieval update over its
+      subset, the ``layers`` layers in turn;
+    - ``"Eq. 6, delta = <d>"``: the same split with Eq. 6's constrained minimization of g_t
+      layer after layer (:func:`run_layers`), for each ``delta``.
+    """
+    patterns = check_array("patterns", patterns, min_ndim=2)
+    target = np.asarray(target)
+    gaps = np.sqrt(((patterns[:, None] - patterns[None]) ** 2).sum(-1))
+    scale = within * gaps[~np.eye(len(patterns), dtype=bool)].min()
+
+    def share(x):
+        return float((np.linalg.norm(x - patterns[target], axis=-1) < scale).mean())
+
+    parts = partition_patterns(patterns, layers, rng)
+    x = np.asarray(queries, dtype=float)
+    for part in parts:
+        x = retrieval_update(x, part, beta)
+    out = {"shared attention": share(attention_stack(queries, patterns, depth, beta)[-1]),
+           "disjoint attention": share(x)}
+    for delta in deltas:
+        out[f"Eq. 6, delta = {delta:g}"] = share(run_layers(queries, parts, delta)[0])
+    return out
+
+
 def mm_step(x, parts: list[np.ndarray], delta: float) -> np.ndarray:
     """A majorization-minimization step for E_global within {||x' - x||^2 <= delta}.
 
