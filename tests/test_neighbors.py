@@ -93,3 +93,30 @@ def test_rounding_slack_sends_unranked_rows_to_the_fallback():
         want = exact_nearest(X)
         got = nearest_neighbor_distances(X, candidates=2, blas="numpy", workers=1)
         np.testing.assert_allclose(got, want, rtol=1e-15, atol=0, err_msg=f"trial {trial}")
+
+
+@pytest.mark.parametrize("blas", ["numpy", "torch"])
+def test_many_small_blocks_reach_the_late_block_paths(blas):
+    """64-row blocks over 1,200 clustered rows: late blocks improve only a few rows' k-th
+    best (the path that looks at those rows only), early ones many (the block's own top k),
+    and blocks above the diagonal serve their columns too. Every distance must equal brute
+    force's to the ulps of a float64 square root (rtol 1e-15): the search is exact."""
+    rng = np.random.default_rng(11)
+    centres = rng.normal(size=(30, 6)) * 20
+    X = (centres[rng.integers(0, 30, 1200)] + rng.normal(size=(1200, 6))).astype(np.float32)
+    want = exact_nearest(X)
+    for workers in (1, 2):
+        got = nearest_neighbor_distances(X, query_block=64, candidates=3, blas=blas,
+                                         workers=workers)
+        np.testing.assert_allclose(got, want, rtol=1e-15, atol=0)
+    from assocmem.neighbors import _candidates_cpu
+
+    sq = (X.astype(np.float64) ** 2).sum(1).astype(np.float32)
+    val, idx = _candidates_cpu(X, sq, 3, block=64, blas=blas, workers=1)
+    d2 = ((X[:, None, :].astype(np.float64) - X[None, :, :]) ** 2).sum(-1)
+    np.fill_diagonal(d2, np.inf)
+    best = np.sort(d2, 1)[:, :3]
+    # float32 expansion of |x|^2 ~ 1e3: each candidate's squared distance within ~1e-3
+    np.testing.assert_allclose(val.numpy(), best, atol=4e-3, rtol=0)
+    np.testing.assert_allclose(d2[np.arange(1200)[:, None], idx.numpy()], best, atol=4e-3,
+                               rtol=0)
