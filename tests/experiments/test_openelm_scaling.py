@@ -86,7 +86,7 @@ def test_training_noise_recovers_a_known_variance_and_ignores_a_trend():
 
 
 def test_evaluation_noise_is_the_standard_error_over_sequences():
-    from assocmem.experiments.openelm_scaling import evaluation_noise, paired_noise
+    from assocmem.experiments.openelm_scaling import difference_se, evaluation_noise
 
     rng = np.random.default_rng(1)
     per_token = rng.normal(4.0, 0.5, 4000)
@@ -98,9 +98,9 @@ def test_evaluation_noise_is_the_standard_error_over_sequences():
                                                     - per_token[2000:].mean()))
     # two runs that differ by a constant on every sequence: no noise in their difference
     shifted = {"loss": rows["loss"] + 64 * 0.3, "tokens": rows["tokens"]}
-    assert paired_noise(shifted, rows) == pytest.approx(0.0, abs=1e-9)
+    assert difference_se(shifted, rows) == pytest.approx(0.0, abs=1e-9)
     with pytest.raises(ValueError, match="same sequences"):
-        paired_noise(rows, {"loss": rows["loss"], "tokens": rows["tokens"] + 1})
+        difference_se(rows, {"loss": rows["loss"], "tokens": rows["tokens"] + 1})
 
 
 def test_d_star_crossing_interpolates_and_never_reads_a_censored_run():
@@ -171,7 +171,7 @@ def test_extrapolated_d_star_follows_a_planted_power_law():
 
 
 def test_seed_means_and_pair_noise():
-    from assocmem.experiments.openelm_scaling import pair_noise, seed_means
+    from assocmem.experiments.openelm_scaling import median_pair_se, seed_means
 
     values = {("a", 1, 0): 1.0, ("a", 1, 1): 3.0, ("a", 2, 0): 5.0, ("a", 2, 1): 7.0}
     censored = dict.fromkeys(values, False) | {("a", 2, 1): True}
@@ -182,11 +182,11 @@ def test_seed_means_and_pair_noise():
     rng = np.random.default_rng(3)
     base = rng.normal(4, 0.5, 400) * 64
     runs = [{"loss": base + 64 * shift, "tokens": np.full(400, 64)} for shift in (0, .1, .2)]
-    assert pair_noise(runs) == pytest.approx(0.0, abs=1e-9)  # constant shifts: no noise
+    assert median_pair_se(runs) == pytest.approx(0.0, abs=1e-9)  # constant shifts: no noise
     runs[2] = {"loss": base + rng.normal(0, 64, 400), "tokens": np.full(400, 64)}
-    assert pair_noise(runs) > 0.02
+    assert median_pair_se(runs) > 0.02
     with pytest.raises(ValueError, match="at least 2 runs"):
-        pair_noise(runs[:1])
+        median_pair_se(runs[:1])
 
 
 def _grid(preset_name, low, high, censored_models=()):

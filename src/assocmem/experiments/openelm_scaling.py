@@ -11,7 +11,7 @@ sigma^2 = 0.04. A run whose minimum falls within its last ``window`` steps is sc
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -68,7 +68,6 @@ class Preset:
     device: str = "cpu"  # where the preset's runs train unless told otherwise ("cuda": gpu)
     compile_cuda: bool = True  # torch.compile on CUDA (off for models so small that a
     #   compilation costs more than the steps it speeds up)
-    notes: str = field(default="", compare=False)
 
     def model_args(self, model: str) -> dict:
         """The ``model_args`` of ``model`` (an OpenELMConfig's fields but vocabulary, context)."""
@@ -174,25 +173,29 @@ _CPU_MODELS = dict(
     tokenizer="bpe-1024", context=64, piece_chars=50_000, batch_size=16, micro_batch=16)
 
 PRESETS: dict[str, Preset] = {
+    # Minutes on 2 CPU cores, live in the build: 2-layer models, a 1,024-token BPE, 64-token
+    # windows, four prefixes, 300 steps.
     "cpu": Preset(
         "cpu", **_CPU_MODELS,
         sizes=tuple(int(round(d)) for d in np.geomspace(8_000, 128_000, 4)),
-        steps=300, lr=3e-3, warmup_steps=20, eval_every=20, eval_batches=8, window=50,
-        notes="Minutes on 2 CPU cores, live in the build: 2-layer models, a 1,024-token BPE, "
-              "64-token windows, four prefixes, 300 steps."),
+        steps=300, lr=3e-3, warmup_steps=20, eval_every=20, eval_batches=8, window=50),
+    # Hours on 2 CPU cores, in the background (archived): the cpu preset's models (N over a
+    # decade) on 12 prefixes over 1.5 decades, 3 seeds, each run trained until its validation
+    # minimum is 200 steps old, twice the MSE window, so that a dip of the noisy curve is not
+    # taken for its minimum (cap 3,000; a run censored there is continued to 10,000 steps, and
+    # censored only beyond), validated on the whole held-out tail every 50 steps, a constant
+    # learning rate after warmup (so that a run's course does not depend on its cap).
     "cpu-long": Preset(
         "cpu-long", **_CPU_MODELS,
         sizes=tuple(int(round(d)) for d in np.geomspace(8_000, 256_000, 12)),
         steps=3000, lr=3e-3, warmup_steps=20, decay="constant", eval_every=50, eval_batches=0,
         window=100, patience=200, seeds=(0, 1, 2), extend_cap=10_000,
-        robustness_model="Model 1", robustness_patience=1000,
-        notes="Hours on 2 CPU cores, in the background (archived): the cpu preset's models "
-              "(N over a decade) on 12 prefixes over 1.5 decades, 3 seeds, each run trained "
-              "until its validation minimum is 200 steps old, twice the MSE window, so that a "
-              "dip of the noisy curve is not taken for its minimum (cap 3,000; a run censored "
-              "there is continued to 10,000 steps, and censored only beyond), validated on the "
-              "whole held-out tail every 50 steps, a constant learning rate after warmup (so "
-              "that a run's course does not depend on its cap)."),
+        robustness_model="Model 1", robustness_patience=1000),
+    # One H200, measured (assocmem.experiments.gpu_budget): cpu-long's design at 4 layers, N from
+    # 42k to 591k (1.2 decades), 128-token windows, 12 prefixes from 16,000 tokens to 2.05M,
+    # nearly the whole training text (2.1 decades), the same criterion, validation on the whole
+    # held-out tail. Shrunk after the measurement from 3 seeds and a cap of 10,000 steps for a
+    # censored run: two seeds and a cap of 6,000, whose remaining extensions fit one call.
     "gpu": Preset(
         "gpu", models={"Model 1": dict(model_dim=32), "Model 2": dict(model_dim=64),
                        "Model 3": dict(model_dim=128)},
@@ -202,24 +205,17 @@ PRESETS: dict[str, Preset] = {
         sizes=tuple(int(round(d)) for d in np.geomspace(16_000, 2_048_000, 12)),
         steps=3000, lr=2e-3, warmup_steps=50, decay="constant", eval_every=50, eval_batches=0,
         window=100, patience=200, seeds=(0, 1), extend_cap=6_000, device="cuda",
-        robustness_model="Model 1", robustness_patience=1000, compile_cuda=False,
-        notes="One H200, measured (assocmem.experiments.gpu_budget): cpu-long's design at "
-              "4 layers, N from 42k to 591k (1.2 decades), 128-token windows, 12 prefixes "
-              "from 16,000 tokens to 2.05M, nearly the whole training text (2.1 decades), "
-              "the same criterion, validation on the whole held-out tail. Shrunk after the "
-              "measurement from 3 seeds and a cap of 10,000 steps for a censored run: two "
-              "seeds and a cap of 6,000, whose remaining extensions fit one call."),
+        robustness_model="Model 1", robustness_patience=1000, compile_cuda=False),
+    # Appendix F.1: 8 layers, head dimension 64, the paper's head lists, GPT-2's tokenizer,
+    # context 1,024, batch 12 per device and 491,520 tokens (480 sequences) per iteration. Not
+    # given by the paper (our choices): learning rate, warmup, step count, FFN multipliers.
     "paper": Preset(
         "paper", models={name: dict(model_dim=spec["model_dim"])
                          for name, spec in PAPER_OPENELM.items()},
         shape=dict(n_layers=8, head_dim=64, qkv_multipliers=(0.5, 1.0)),
         sizes=tuple(PAPER_SIZES), tokenizer="gpt2", context=1024, piece_chars=0,
         batch_size=480, micro_batch=12, steps=10_000, lr=6e-4, warmup_steps=500,
-        eval_every=100, eval_batches=20, window=PAPER_WINDOW, paper_heads=True,
-        notes="Appendix F.1: 8 layers, head dimension 64, the paper's head lists, GPT-2's "
-              "tokenizer, context 1,024, batch 12 per device and 491,520 tokens (480 sequences) "
-              "per iteration. Not given by the paper (our choices): learning rate, warmup, step "
-              "count, FFN multipliers."),
+        eval_every=100, eval_batches=20, window=PAPER_WINDOW, paper_heads=True),
 }
 
 
@@ -298,7 +294,7 @@ def final_val_rows(run_dir) -> dict:
     return {k: v.numpy() for k, v in rows.items()}
 
 
-def paired_noise(a: dict, b: dict) -> float:
+def difference_se(a: dict, b: dict) -> float:
     """The standard error of the difference between two runs' validation losses measured on
     the same sequences (``rows`` as in :func:`evaluation_noise`)."""
     if not np.array_equal(a["tokens"], b["tokens"]):
@@ -405,12 +401,12 @@ def seed_means(values: dict, censored: dict, seeds) -> tuple[dict, dict]:
             {c: any(censored[(*c, s)] for s in seeds) for c in cells})
 
 
-def pair_noise(rows: list[dict]) -> float:
+def median_pair_se(rows: list[dict]) -> float:
     """The median, over every pair of runs, of the standard error of their difference on the
-    same sequences (:func:`paired_noise`): the noise a comparison of seeds carries."""
+    same sequences (:func:`difference_se`): the noise a comparison of seeds carries."""
     if len(rows) < 2:
         raise ValueError(f"argument 'rows' must hold at least 2 runs; got {len(rows)}")
-    return float(np.median([paired_noise(a, b) for i, a in enumerate(rows)
+    return float(np.median([difference_se(a, b) for i, a in enumerate(rows)
                             for b in rows[i + 1:]]))
 
 
@@ -692,7 +688,7 @@ def archived_seeds(preset: Preset, corpus: dict) -> SeedsEvidence:
                                      extend_to=preset.extend_cap) if d is not None]
     crit = criteria(dirs, preset.window) if dirs else []
     rows = [val_rows(d) for d in dirs]
-    pair = pair_noise(rows) if len(rows) >= 2 and all(r is not None for r in rows) else np.nan
+    pair = median_pair_se(rows) if len(rows) >= 2 and all(r is not None for r in rows) else np.nan
     return SeedsEvidence(preset, len(dirs), crit, [run_record(d) for d in dirs], pair)
 
 
