@@ -20,10 +20,10 @@ def test_plateau_mse_by_hand():
     train = [5.0] * 10 + [3.0, 2.0, 1.0] + [0.5] * 7
     metrics = rows(train, 5, [4.0, 2.5, 2.9, 3.2])  # minimum 2.5 at step 10
     c = plateau_mse(metrics, 3)
-    assert (c.step_min, c.val_min, c.window, c.truncated) == (10, 2.5, [10, 11, 12], False)
+    assert (c.step_min, c.val_min, c.window, c.window_cut) == (10, 2.5, [10, 11, 12], False)
     assert c.mse == pytest.approx(((5 - 2.5) ** 2 + 0.5**2 + 0.5**2) / 3)
     late = plateau_mse(rows(train, 5, [4.0, 3.0, 2.9, 1.0]), 3)  # minimum at the last step
-    assert late.truncated and late.window == [18, 19, 20]
+    assert late.window_cut and late.window == [18, 19, 20]
     assert late.mse == pytest.approx(0.25)
     with pytest.raises(ValueError, match="window"):
         plateau_mse(metrics, 0)

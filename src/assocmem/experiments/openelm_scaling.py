@@ -227,8 +227,8 @@ class Criterion:
     val_min: float  # L_min
     mse: float  # mean (L_train - L_min)^2 over the window
     window: list[int]  # the steps it averages over
-    truncated: bool  # the minimum fell within the last `window` steps
-    censored: bool = False  # truncated, or the run reached its cap before its criterion
+    window_cut: bool  # the minimum fell within the last `window` steps: its window is cut short
+    censored: bool = False  # window_cut, or the run reached its cap before its criterion
     train_var: float = 0.0  # the training loss's own variance in the window (batch noise)
 
 
@@ -246,10 +246,10 @@ def plateau_mse(rows: list[dict], window: int) -> Criterion:
     if len(steps) < window:
         raise ValueError(f"argument 'window' ({window}) exceeds the {len(steps)} logged steps")
     after = [s for s in steps if s >= step_min][:window]
-    truncated = len(after) < window
-    used = steps[-window:] if truncated else after
+    window_cut = len(after) < window
+    used = steps[-window:] if window_cut else after
     mse = float(np.mean([(train[s] - val_min) ** 2 for s in used]))
-    return Criterion(step_min, float(val_min), mse, used, truncated, truncated,
+    return Criterion(step_min, float(val_min), mse, used, window_cut, window_cut,
                      training_noise([train[s] for s in used]))
 
 
@@ -321,7 +321,7 @@ def criteria(run_dirs, window: int) -> list[Criterion]:
     out = []
     for d in run_dirs:
         c = plateau_mse(read_metrics(d), window)
-        c.censored = c.truncated or run_record(d)["censored"]
+        c.censored = c.window_cut or run_record(d)["censored"]
         out.append(c)
     return out
 
