@@ -327,3 +327,93 @@ def test_retrieval_update_at_beta_is_the_gradient_step_of_the_smooth_minimum():
     # a wrong temperature is far outside that: the update at beta = 2.5 is not the one at 1
     assert np.abs(retrieval_update(x[None], patterns, 2.5)
                   - retrieval_update(x[None], patterns, 1.0)).max() > 1e-2
+
+
+def test_mchn_energies_covariance_and_hessian_at_beta_against_the_formulas():
+    """At beta = 0.7 and on a batch of shape (2, 3, n), each function against its formula
+    written out with scipy (per query, no broadcasting): -LSE(beta, M^T x); E_MCHN; the
+    softmax covariance sum_i p_i rho_i rho_i^T - m m^T; its Hessian's smallest eigenvalue
+    1 - beta lambda_max, which is also that of a central-difference Hessian of E_MCHN (step
+    1e-4: error O(h^2) ~ 1e-8, rounding eps |E| / h^2 ~ 1e-7). Tolerances: 1e-12 relative,
+    the few ulps of scores of size ~10."""
+    from assocmem.theory.energy import (
+        neg_logsumexp_energy,
+        softmax_pattern_covariance,
+    )
+
+    rng = np.random.default_rng(8)
+    patterns = rng.normal(size=(5, 3)) * 2
+    x = rng.normal(size=(2, 3, 3)) * 2
+    beta = 0.7
+    for idx in np.ndindex(2, 3):
+        q = x[idx]
+        scores = patterns @ q
+        lse = scipy.special.logsumexp(beta * scores) / beta
+        assert neg_logsumexp_energy(x, patterns, beta)[idx] == pytest.approx(-lse, rel=1e-12)
+        mchn = -lse + q @ q / 2 + np.log(5) / beta + (patterns**2).sum(1).max() / 2
+        assert mchn_energy(x, patterns, beta)[idx] == pytest.approx(mchn, rel=1e-12)
+        p = scipy.special.softmax(beta * scores)
+        mean = p @ patterns
+        cov = sum(pi * np.outer(r, r) for pi, r in zip(p, patterns, strict=True)) \
+            - np.outer(mean, mean)
+        np.testing.assert_allclose(softmax_pattern_covariance(x, patterns, beta)[idx], cov,
+                                   rtol=1e-12, atol=1e-12)
+        lowest = 1 - beta * np.linalg.eigvalsh(cov)[-1]
+        assert mchn_hessian_min_eigenvalue(x, patterns, beta)[idx] == pytest.approx(
+            lowest, rel=1e-12, abs=1e-12)
+        h, eye = 1e-4, np.eye(3)
+
+        def energy(y):
+            return float(mchn_energy(y[None], patterns, beta)[0])
+
+        hessian = np.array([[(energy(q + h * a + h * b) - energy(q + h * a - h * b)
+                              - energy(q - h * a + h * b) + energy(q - h * a - h * b))
+                             / (4 * h * h) for b in eye] for a in eye])
+        assert np.linalg.eigvalsh(hessian)[0] == pytest.approx(lowest, abs=1e-5)
+    for func in (neg_logsumexp_energy, mchn_energy, softmax_pattern_covariance,
+                 mchn_hessian_min_eigenvalue):
+        for bad in (0.0, -1.0):
+            with pytest.raises(ValueError, match="parameter 'beta' must be a finite number "):
+                func(x, patterns, bad)
+
+
+def test_separation_radius_and_the_fixed_point_at_beta():
+    from assocmem.theory.energy import mchn_fixed_point_offset
+
+    patterns = np.array([[0.0, 0.0], [3.0, 4.0], [10.0, 0.0]])
+    assert separation_radius(patterns) == 2.5  # half of |(3, 4)| = 5
+    assert separation_radius(patterns[:2]) == 2.5
+    with pytest.raises(ValueError, match="'patterns' needs at least two"):
+        separation_radius(patterns[:1])
+    with pytest.raises(ValueError, match="argument 'patterns' must have at least 2"):
+        separation_radius(np.zeros(3))
+    # the fixed point from pattern 0 at beta = 0.5, against 60-digit iteration
+    rng = np.random.default_rng(6)
+    unit = rng.normal(size=(5, 8))
+    unit *= 4 / np.linalg.norm(unit, axis=1, keepdims=True)
+    offset, steps = mchn_fixed_point_offset(unit, 0, beta=0.5)
+    want = _theorem_4_in_mpmath(unit[0], unit, 0, beta=0.5)["fixed_offset"]
+    assert 1 < steps < 1000
+    assert np.linalg.norm(offset) == pytest.approx(want, rel=32 * EPS * (1 + 0.5 * 16))
+    again, one = mchn_fixed_point_offset(unit, 0, beta=0.5, steps=1)
+    assert one == 1 and np.linalg.norm(again) != pytest.approx(want, rel=1e-6)
+
+
+def test_iterate_retrieval_counts_its_steps():
+    """The loop written out: x <- f(x) until no coordinate moves more than tol."""
+    rng = np.random.default_rng(9)
+    patterns, x = rng.normal(size=(4, 2)), rng.normal(size=(3, 2))
+    for beta, tol in ((1.0, 1e-12), (3.0, 1e-6)):
+        y, count = x.copy(), 0
+        while True:
+            new = retrieval_update(y, patterns, beta)
+            count += 1
+            moved, y = np.abs(new - y).max(), new
+            if moved <= tol:
+                break
+        got, steps = iterate_retrieval(x, patterns, beta, tol=tol)
+        assert steps == count and np.array_equal(got, y)
+    got, steps = iterate_retrieval(x, patterns, 1.0, steps=2, tol=0.0)
+    assert steps == 2
+    np.testing.assert_array_equal(got, retrieval_update(retrieval_update(x, patterns),
+                                                        patterns))
