@@ -323,3 +323,84 @@ def test_disagreement_at_the_archives_precision_and_with_validation_rows():
     assert disagreement(cfg, {**said, "stopped": "deadline", "censored": True}, rows,
                         digits=2) is None  # 8 - 6 < 4 if 3.999 < 4.0
     assert disagreement(cfg, said, rows) is not None  # unrounded: only the latter
+
+
+def test_disagreement_without_validation_and_with_values_of_other_types():
+    cfg, rows = _cfg(patience=0), _metrics(12, {})  # no validation rows: the minimum is inf
+    said = {"last_step": 12, "best_val": float("inf"), "best_step": 0, "stopped": "steps"}
+    assert disagreement(cfg, said, rows) is None
+    assert disagreement(cfg, {**said, "best_val": "inf"}, rows) == (
+        "record.json says best_val='inf', the lowest validation loss in its metrics is inf "
+        "(step 0)")
+    assert disagreement(cfg, {**said, "best_step": None}, rows) is not None
+
+
+# ---- the lock -------------------------------------------------------------------------------
+def test_run_lock_is_reentrant_and_refuses_or_waits_for_another_holder(tmp_path, capsys):
+    import fcntl
+    import threading
+
+    from assocmem.training import integrity
+    from assocmem.training.integrity import RunBusy, run_lock
+
+    out = tmp_path / "runs" / "one"
+    lock = tmp_path / "runs" / "one.lock"
+    with run_lock(out, wait=False):
+        assert lock.exists() and integrity._HELD[str(lock)][1] == 1
+        with run_lock(out, wait=False):  # this process holds it: taken again at once
+            assert integrity._HELD[str(lock)][1] == 2
+        assert integrity._HELD[str(lock)][1] == 1
+    assert str(lock) not in integrity._HELD
+    other = open(lock, "a")  # another holder: a second open file description of the lock
+    fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    try:
+        with pytest.raises(RunBusy, match=rf"run one \({out.resolve()}\) is being written by "
+                                          rf"another process \(it holds {lock}\)"):
+            with run_lock(out, wait=False):
+                pass
+        assert str(lock) not in integrity._HELD
+        threading.Timer(0.3, lambda: fcntl.flock(other, fcntl.LOCK_UN)).start()
+        with run_lock(out):  # waits for the other holder, and says so
+            assert integrity._HELD[str(lock)][1] == 1
+        assert capsys.readouterr().err == "waiting for another process writing one\n"
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        threading.Timer(0.3, lambda: fcntl.flock(other, fcntl.LOCK_UN)).start()
+        with run_lock(out, wait_message=False):
+            pass
+        assert capsys.readouterr().err == ""
+    finally:
+        other.close()
+    fcntl.flock(open(lock, "a"), fcntl.LOCK_EX | fcntl.LOCK_NB)  # released on exit
+    elsewhere = tmp_path / "locks"
+    with run_lock(out, lock_dir=elsewhere):
+        assert (elsewhere / "one.lock").exists()
+
+
+def test_read_val_rows_reads_float64_or_fails_by_name(tmp_path):
+    import numpy as np
+
+    from assocmem.training.integrity import read_val_rows
+
+    def fail(message):
+        raise RuntimeError(message)
+
+    assert read_val_rows(tmp_path, fail) is None
+    np.savez(tmp_path / "val_rows.npz", loss=np.array([1.5, 2.5], np.float32),
+             tokens=np.array([3, 4]))
+    kept = read_val_rows(tmp_path, fail)
+    assert kept["loss"].dtype == np.float64 and kept["loss"].tolist() == [1.5, 2.5]
+    assert kept["tokens"].tolist() == [3, 4]
+    np.savez(tmp_path / "val_rows.npz", loss=np.array([1.5]))
+    with pytest.raises(RuntimeError, match=r"val_rows.npz cannot be read \("):
+        read_val_rows(tmp_path, fail)
+    (tmp_path / "val_rows.npz").write_bytes(b"not a zip")
+    with pytest.raises(RuntimeError, match=r"val_rows.npz cannot be read \("):
+        read_val_rows(tmp_path, fail)
+
+
+def test_file_digest_is_sha256_of_the_whole_file(tmp_path):
+    import hashlib
+
+    data = bytes(range(256)) * 9000  # 2.3 MB: more than one piece of 1 MiB
+    (tmp_path / "big").write_bytes(data)
+    assert file_digest(tmp_path / "big") == hashlib.sha256(data).hexdigest()
