@@ -1,9 +1,18 @@
-"""Small plotting helpers shared by the chapters (matplotlib, no styling framework)."""
+"""Plotting helpers shared by the chapters.
+
+Statistical figures (spreads over seeds, curves of several runs) are drawn with seaborn, whose
+colour-blind-safe theme is set here, once, when the module is imported; the mathematical figures
+(energy landscapes, slacks of a bound) stay plain matplotlib.
+"""
 
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pandas as pd
+import seaborn as sns
+
+sns.set_theme(context="notebook", style="whitegrid", palette="colorblind")
 
 
 def slack_histogram(ax: plt.Axes, slacks: dict[str, np.ndarray], *, title: str,
@@ -45,18 +54,48 @@ def mse_by_size(ax: plt.Axes, grid, sigma2: float) -> None:
     if len(grid.seeds) < 2:
         ax.set_title(f"{grid.preset.name}: fewer than two complete seeds")
         return
-    sizes = grid.preset.sizes
-    for color, model in zip(["C0", "C1", "C2"], grid.preset.models, strict=False):
-        cells = [[grid.crit[model, d, s] for s in grid.seeds] for d in sizes]
-        for s in range(len(grid.seeds)):
-            ax.plot(sizes, [c[s].mse for c in cells], ".", color=color, alpha=0.4)
-        mean = [np.mean([c.mse for c in cell]) for cell in cells]
-        ax.plot(sizes, mean, "-", color=color, label=f"{model}: N = {grid.n_params[model]:,}")
-        late = [(d, m) for d, m, cell in zip(sizes, mean, cells, strict=True)
-                if any(c.censored for c in cell)]
-        if late:
-            ax.plot(*zip(*late, strict=True), "x", color=color, ms=8)
+    frame = pd.DataFrame([
+        {"model": f"{m}: N = {grid.n_params[m]:,}", "D": d, "seed": s,
+         "mse": grid.crit[m, d, s].mse, "censored": grid.crit[m, d, s].censored}
+        for m in grid.preset.models for d in grid.preset.sizes for s in grid.seeds])
+    sns.scatterplot(frame, x="D", y="mse", hue="model", alpha=0.4, s=15, legend=False, ax=ax)
+    sns.lineplot(frame, x="D", y="mse", hue="model", errorbar=None, ax=ax)
+    late = frame.groupby(["model", "D"], sort=False).agg(mse=("mse", "mean"),
+                                                         censored=("censored", "any"))
+    late = late[late.censored].reset_index()
+    if len(late):
+        sns.scatterplot(late, x="D", y="mse", hue="model", marker="X", s=70, legend=False,
+                        ax=ax)
     ax.axhline(sigma2, color="k", ls="--", lw=1)
     ax.set(xscale="log", yscale="log", xlabel="training tokens D",
            title=f"{grid.preset.name}: {len(grid.seeds)} seeds (x: censored)")
     ax.legend(fontsize=8)
+
+
+def seed_curves(curves: list[list[dict]], minima: list[float], *, title: str,
+                every: int = 5) -> plt.Figure:
+    """The runs of several seeds side by side (App. F.2's Figure 3): on the left the training
+    loss (dots, every ``every``-th step) and the validation loss (squares) of each seed against
+    the step, on the right the validation losses near their minima (``minima``, one per seed,
+    dashed), the axis labelled at the lowest and highest minimum. ``curves``: each seed's
+    metric rows (``step``, ``train_loss``, ``val_loss`` where validated)."""
+    rows = pd.DataFrame([{**r, "seed": f"seed {s}"} for s, run in enumerate(curves)
+                         for r in run])
+    val = rows.dropna(subset=["val_loss"]) if "val_loss" in rows else rows.iloc[:0]
+    fig, (ax, zoom) = plt.subplots(1, 2, figsize=(12, 4.5))
+    sns.scatterplot(rows.iloc[::every], x="step", y="train_loss", hue="seed", s=6, alpha=0.6,
+                    linewidth=0, legend=False, ax=ax)
+    colors = sns.color_palette(n_colors=len(curves))
+    for axis in (ax, zoom):
+        sns.lineplot(val, x="step", y="val_loss", hue="seed", marker="s", markersize=4, lw=0.8,
+                     legend=axis is zoom, ax=axis)
+        for color, low in zip(colors, minima, strict=True):
+            axis.axhline(low, ls="--", lw=0.8, color=color)
+    low, high = min(minima), max(minima)
+    zoom.set(ylim=(low - 0.05, high + 0.15), yticks=[low, high],
+             yticklabels=[f"{low:.3f}", f"{high:.3f}"], ylabel="",
+             title="validation near the minima (dashed)")
+    ax.set(title=title, ylabel="cross-entropy (nats/token)")
+    zoom.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
