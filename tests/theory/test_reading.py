@@ -143,3 +143,20 @@ def test_small_arithmetic():
     assert R.tokens_per_iteration(491_520, 12, 1000) != int(R.tokens_per_iteration(491_520, 12,
                                                                                     1000))
     assert R.needed_tokens_per_word(333.17e6, 180e6, 0.05) == pytest.approx(1.948, abs=1e-3)
+
+
+def test_describe_pairs_counts_what_section_6_2_states():
+    from assocmem.data import question_formation as qf
+
+    pairs = [("the newt does swim . decl", "the newt does swim ."),
+             ("the newt does swim . quest", "does the newt swim ?")]
+    described = qf.describe_pairs(pairs)
+    assert described["markers"] == {"decl": 1, "quest": 1}
+    assert described["mean tokens"] == 11
+    assert described["vocab"] == {"the", "newt", "does", "swim", ".", "?", "decl", "quest"}
+    generated = qf.describe_pairs(qf.generate(500, np.random.default_rng(0), p_quest=1.0))
+    assert generated["markers"]["decl"] == 0 and generated["vocab"] <= set(qf.terminals())
+    with pytest.raises(ValueError):
+        qf.describe_pairs([("the newt does swim .", "the newt does swim .")])
+    with pytest.raises(ValueError):
+        qf.describe_pairs([])
