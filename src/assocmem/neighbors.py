@@ -51,6 +51,7 @@ _BLAS_CHOICE: dict[tuple[int, int], str] = {}
 def fastest_blas(block: int, width: int, repeats: int = 2) -> str:
     """'numpy' or 'torch': whichever multiplies two ``block`` x ``width`` float32 blocks faster
     on this machine at one thread (measured once per shape and process, not assumed)."""
+    # pragma: no mutate start (a speed measurement: either answer gives exact results)
     key = (block, width)
     if key not in _BLAS_CHOICE:
         rng = np.random.default_rng(0)
@@ -66,6 +67,7 @@ def fastest_blas(block: int, width: int, repeats: int = 2) -> str:
                     matmul(a, a, out)
                 times[name] = time.perf_counter() - start
         _BLAS_CHOICE[key] = min(times, key=times.get)
+    # pragma: no mutate end
     return _BLAS_CHOICE[key]
 
 
@@ -80,11 +82,11 @@ def _update(top_val, top_idx, rows, d2, offset, lock, columns: bool = False) -> 
     hit = np.flatnonzero(d2.min(axis=axis) < thr)
     if hit.size == 0:
         return
-    few = hit.size < rows.size // 4  # late blocks: look at the rows that improve only
+    few = hit.size < rows.size // 4  # late blocks: the rows that improve  # pragma: no mutate
     sub = (d2[:, hit] if columns else d2[hit]) if few else d2
     below = sub < (thr[hit] if few else thr)[None, :] if columns else \
         sub < (thr[hit] if few else thr)[:, None]  # in the block's memory order
-    if np.count_nonzero(below) > 4 * k * hit.size and d2.shape[axis] > k:
+    if np.count_nonzero(below) > 4 * k * hit.size and d2.shape[axis] > k:  # pragma: no mutate
         # loose thresholds (the first blocks of a row): the block's own k best suffice
         part = torch.from_numpy(d2[:, hit] if columns else d2[hit]).topk(
             k, dim=0 if columns else 1, largest=False)
@@ -128,9 +130,11 @@ def _candidates_cpu(X: np.ndarray, sq: np.ndarray, k: int, block: int, blas: str
     starts = list(range(0, m, block))
     pairs = [(s, s) for s in starts] + [(a, b) for i, a in enumerate(starts)
                                         for b in starts[i + 1:]]  # diagonals first
+    # pragma: no mutate start (how many threads, which BLAS: speed only)
     workers = workers or os.cpu_count() or 1
     matmul = _cpu_matmul(blas or (fastest_blas(block, left.shape[1]) if m >= 4 * block
                                   else "numpy"))
+    # pragma: no mutate end
     lock = threading.Lock()
     buffers = threading.local()
 
@@ -148,11 +152,11 @@ def _candidates_cpu(X: np.ndarray, sq: np.ndarray, k: int, block: int, blas: str
             _update(top_val, top_idx, np.arange(bs, bs + len(b)), out, qs, lock, columns=True)
 
     with _one_blas_thread():
-        if workers == 1:
+        if workers == 1:  # pragma: no mutate
             for pair in pairs:
                 work(pair)
         else:
-            with ThreadPoolExecutor(workers) as pool:
+            with ThreadPoolExecutor(workers) as pool:  # pragma: no mutate
                 list(pool.map(work, pairs))
     return torch.from_numpy(top_val), torch.from_numpy(top_idx)
 
