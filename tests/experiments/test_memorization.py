@@ -165,3 +165,42 @@ def test_the_threshold_exponent_shows_a_range_that_no_single_power_law_fits():
     assert threshold_exponent(rows(lambda d: 100 * d), "memorized") is None  # none bracketed
     with pytest.raises(ValueError, match="'criterion'"):
         threshold_exponent([], "memorised")
+
+
+def test_prop_5s_balance_verdict_in_each_outcome():
+    from assocmem.experiments.memorization import balance_verdict
+
+    d = [8, 16, 32, 64, 128, 256]  # 1.5 decades
+    two = {"k": 2.0, "low": 1.7, "high": 2.3}
+    assert balance_verdict(two, d, 3) == {"reproduced": True, "holds_two": True,
+                                          "holds_one": False, "shortfalls": [],
+                                          "decisive": True}
+    one = balance_verdict({"k": 1.0, "low": 0.8, "high": 1.2}, d, 3)
+    assert not one["reproduced"] and one["decisive"]  # not reproduced: 2 excluded
+    both = balance_verdict({"k": 1.5, "low": 0.7, "high": 2.4}, d, 3)
+    assert both["reproduced"] is False and not both["decisive"]  # inconclusive
+    short = balance_verdict(two, d[:4], 1, censored=[8])
+    assert not short["decisive"] and short["shortfalls"] == [
+        "1 seed", "d = [8] censored at the smallest width", "bracketed d over 0.9 decades"]
+    halves = {"lower": {"k": 1.0, "low": 0.9, "high": 1.1, "d": [8, 32]},
+              "upper": {"k": 2.0, "low": 1.9, "high": 2.1, "d": [32, 256]}}
+    split = balance_verdict({**two, "halves": halves}, d, 3)
+    assert not split["decisive"] and split["shortfalls"][0].startswith("no single exponent")
+    overlapping = {**halves, "upper": {**halves["upper"], "low": 1.05}}
+    assert balance_verdict({**two, "halves": overlapping}, d, 3)["decisive"]
+    with pytest.raises(ValueError, match="'d'"):
+        balance_verdict(two, [8], 3)
+
+
+def test_prop_4s_floor_verdict_takes_the_lowest_memorizing_run():
+    from types import SimpleNamespace
+
+    from assocmem.experiments.memorization import floor_verdict
+
+    runs = [SimpleNamespace(final_loss=x) for x in (1.3, 0.4, 2.0)]
+    verdict = floor_verdict(runs)
+    assert verdict["reproduced"] is False and verdict["lowest"].final_loss == 0.4
+    assert floor_verdict(runs[::2])["reproduced"] is True
+    assert floor_verdict([SimpleNamespace(final_loss=1.0)])["reproduced"] is True  # the bound
+    with pytest.raises(ValueError, match="'memorized'"):
+        floor_verdict([])

@@ -359,3 +359,43 @@ def threshold_exponent(rows: list[Threshold], criterion: str, n_boot: int = 2000
               "upper": fit([r for r in used if r.d >= middle])}
     whole["halves"] = {part: h for part, h in halves.items() if h is not None}
     return whole
+
+
+def balance_verdict(fit: dict, d: list[int], n_seeds: int, censored=()) -> dict:
+    """Prop. 5's balance, k = 2 in N* ~ d^k, judged on a fitted exponent ``fit`` (``k``,
+    ``low``, ``high`` and, where fitted, ``halves``, as :func:`threshold_exponent` gives) over
+    the thresholds at ``d``, from ``n_seeds`` seeds, with ``censored`` the d whose smallest
+    width already passes. "reproduced" when the interval holds 2 and excludes 1; decisive only
+    when the design falls short in nothing (three seeds or more, no censored d, the d spanning
+    1.5 decades or more, the two halves of the range giving overlapping exponents) and the
+    interval does not hold both 1 and 2. Returns ``reproduced``, ``decisive``, ``holds_two``,
+    ``holds_one`` and the ``shortfalls`` in words."""
+    d = sorted(d)
+    if len(d) < 2 or d[0] <= 0:
+        raise ValueError(f"argument 'd' must hold two positive sizes or more; got {d}")
+    shortfalls = [f"{n_seeds} seed{'s' * (n_seeds != 1)}"] if n_seeds < 3 else []
+    if censored:
+        shortfalls.append(f"d = {sorted(censored)} censored at the smallest width")
+    if d[-1] / d[0] < 10**1.5:
+        shortfalls.append(f"bracketed d over {np.log10(d[-1] / d[0]):.1f} decades")
+    lo, up = fit.get("halves", {}).get("lower"), fit.get("halves", {}).get("upper")
+    if lo and up and (lo["high"] < up["low"] or up["high"] < lo["low"]):
+        shortfalls.append(
+            f"no single exponent: k = {lo['k']:.2f} [{lo['low']:.2f}, {lo['high']:.2f}] for "
+            f"d = {lo['d'][0]}-{lo['d'][-1]} against {up['k']:.2f} [{up['low']:.2f}, "
+            f"{up['high']:.2f}] for d = {up['d'][0]}-{up['d'][-1]}")
+    holds_two = bool(fit["low"] <= 2 <= fit["high"])
+    holds_one = bool(fit["low"] <= 1 <= fit["high"])
+    return {"reproduced": holds_two and not holds_one, "holds_two": holds_two,
+            "holds_one": holds_one, "shortfalls": shortfalls,
+            "decisive": not shortfalls and not (holds_two and holds_one)}
+
+
+def floor_verdict(memorized: list[Outcome]) -> dict:
+    """Prop. 4's floor of 1 nat per token, judged on the runs that memorized their patterns:
+    "reproduced" when none goes below 1. Returns ``reproduced`` and the ``lowest`` run."""
+    if not memorized:
+        raise ValueError("argument 'memorized' must hold a run: no run memorized its patterns")
+    lowest = min(memorized, key=lambda o: o.final_loss)
+    return {"reproduced": lowest.final_loss >= 1, "lowest": lowest}
+
