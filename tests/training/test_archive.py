@@ -285,3 +285,24 @@ def test_the_largest_archived_preset_is_found_by_its_run_names(tmp_path):
     smaller = {"elm": openelm_scaling, "qf": question_formation, "mem": memorization}
     for kind, module in smaller.items():  # the cpu preset's glob misses cpu-long's runs
         assert not fnmatch.fnmatch(made[kind], module.PRESETS["cpu"].run_glob), made[kind]
+
+
+def test_provenance_says_which_runs_came_from_a_dirty_tree(tmp_path):
+    from types import SimpleNamespace
+
+    preset = SimpleNamespace(name="tiny", run_glob="elm-tiny-*")
+    assert archive.provenance(preset, root=tmp_path) == "No run of the tiny preset is archived."
+    for i, commit in enumerate(["abc1234", "abc1234 with uncommitted changes under src/",
+                                "def5678"]):
+        run = tmp_path / f"elm-tiny-{i}"
+        run.mkdir()
+        (run / "record.json").write_text(json.dumps(
+            {"commit": commit, "device": "CPU", "finished": f"2026-12-0{i + 1}T10:00:00"}))
+    (tmp_path / "elm-other-0").mkdir()  # another preset's run is not counted
+    text = archive.provenance(preset, root=tmp_path)
+    assert text == ("3 archived runs of the tiny preset, made 2026-12-01 to 2026-12-03 on CPU: "
+                    "1 from a working tree with uncommitted changes under src/ (on abc1234), "
+                    "not yet re-made from a clean commit; 2 from clean commits "
+                    "(abc1234, def5678).")
+    assert archive.provenance(preset, root=tmp_path, label="the family").startswith(
+        "3 archived runs of the family")

@@ -131,6 +131,39 @@ def largest_present(presets: dict, names: tuple[str, ...] = ("gpu", "cpu-long"),
     return None
 
 
+def provenance(preset, root: Path | None = None, label: str | None = None) -> str:
+    """Where the archived runs of ``preset`` (those matching its ``run_glob``) were made, in
+    one sentence: how many, the machines and dates, and which records name a clean commit and
+    which a working tree "with uncommitted changes under src/" (the configuration hash in a
+    folder's name, not the commit, identifies such a run; archive/README.md says what each
+    tree held)."""
+    folder = Path(root or archive_root())
+    label = label or f"the {preset.name} preset"
+    records = [json.loads((run / RECORD).read_text()) for run in sorted(folder.glob(
+        preset.run_glob)) if (run / RECORD).is_file()]
+    if not records:
+        return f"No run of {label} is archived."
+    dirty = sorted({r.get("commit", "").split()[0] for r in records
+                    if "uncommitted" in r.get("commit", "")})
+    clean = sorted({r.get("commit", "").split()[0] for r in records
+                    if r.get("commit") and "uncommitted" not in r["commit"]})
+    n_dirty = sum("uncommitted" in r.get("commit", "") for r in records)
+    dates = sorted(str(r["finished"])[:10] for r in records if r.get("finished"))
+    machines = sorted({str(r.get("device") or "?") for r in records})
+    text = (f"{len(records)} archived runs of {label}"
+            + (f", made {dates[0]}" + (f" to {dates[-1]}" if dates[-1] != dates[0] else "")
+               if dates else "")
+            + f" on {'; '.join(machines)}: ")
+    if n_dirty:
+        text += (f"{n_dirty} from a working tree with uncommitted changes under src/ (on "
+                 f"{', '.join(dirty)}), not yet re-made from a clean commit")
+        if len(records) > n_dirty:
+            text += f"; {len(records) - n_dirty} from clean commits"
+    else:
+        text += "all from clean commits"
+    return text + (f" ({', '.join(clean)})." if clean else ".")
+
+
 def is_archived(out_dir: Path) -> bool:
     """Whether the run folder ``out_dir`` is an archived run (not one of the run cache)."""
     out_dir = Path(out_dir)
