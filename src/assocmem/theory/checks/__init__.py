@@ -24,6 +24,9 @@ error bound and exact arithmetic), :mod:`~assocmem.theory.checks.table1` (chapte
 in exact integer arithmetic), :mod:`~assocmem.theory.checks.lemmas` (chapter 01),
 :mod:`~assocmem.theory.checks.energies` (chapters 03 and 04) and
 :mod:`~assocmem.theory.checks.balls` (chapter 05). Each imports only what its chapter does, so a
-chapter's build depends on no other chapter's numerics. Chapter 06's model reports its own
-numerical error (:func:`assocmem.theory.cross_entropy.exact_line_model`).
+chapter's build depends on no other chapter's numerics. The exception is
+:mod:`~assocmem.theory.checks.reading`, the second reading's small checks shared by chapters
+02-10 (definitions, remarks and arithmetic on printed numbers), decided exactly or with margins
+far beyond rounding, so they carry no ``tol``. Chapter 06's model reports its own numerical error
+(:func:`assocmem.theory.cross_entropy.exact_line_model`).
 """
