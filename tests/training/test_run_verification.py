@@ -404,3 +404,51 @@ def test_file_digest_is_sha256_of_the_whole_file(tmp_path):
     data = bytes(range(256)) * 9000  # 2.3 MB: more than one piece of 1 MiB
     (tmp_path / "big").write_bytes(data)
     assert file_digest(tmp_path / "big") == hashlib.sha256(data).hexdigest()
+
+
+def _make_old(cfg, folder: Path, last: int | None = None, **fields) -> None:
+    """Turn the run into one of an earlier version: a record of its key and steps only (and
+    ``fields``), no seal; with ``last``, its metrics cut to the steps a run stopped there logs."""
+    if last is not None:
+        keep = set(logged_steps(cfg, last))
+        rows = [r for r in _rows(folder) if r["step"] in keep]
+        (folder / "metrics.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (folder / "finished.json").write_text(json.dumps({"steps": cfg.steps, "key": cfg.key(),
+                                                      **fields}))
+    (folder / SEAL).unlink()
+
+
+def test_an_old_record_of_a_run_cut_short_is_completed_with_its_own_fields(run):
+    cfg, folder = run
+    _make_old(cfg, folder, last=4, last_step=4, stopped="deadline", censored=True)
+    assert [r["step"] for r in read_metrics(folder)] == logged_steps(cfg, 4)
+    record = _record(folder)
+    assert (record["last_step"], record["rows"], record["stopped"], record["censored"]) == \
+        (4, len(logged_steps(cfg, 4)), "deadline", True)
+    assert record["metrics_sha256"] == file_digest(folder / "metrics.jsonl")
+    assert SEAL in {p.name for p in folder.iterdir()}
+
+
+def test_an_old_run_is_not_sealed_while_its_score_is_unreadable_or_another_writer_holds_it(
+        run):
+    import fcntl
+    import threading
+
+    cfg, folder = run
+    _make_old(cfg, folder)
+    (folder / "score.json").write_text('{"recall": 0.')  # being written
+    read_metrics(folder)  # verified, but not completed: the score's reader fails on it
+    assert not (folder / SEAL).exists() and "metrics_sha256" not in _record(folder)
+    (folder / "score.json").unlink()
+    other = open(folder.parent / f"{folder.name}.lock", "a")
+    fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # another process writes the run
+    release = threading.Timer(2.0, other.close)  # a verification that waited would seal
+    release.start()
+    try:
+        read_metrics(folder)  # at once: left to the next verification, never waited for
+        assert not (folder / SEAL).exists() and "metrics_sha256" not in _record(folder)
+    finally:
+        release.cancel()
+        other.close()
+    read_metrics(folder)
+    assert (folder / SEAL).exists() and "metrics_sha256" in _record(folder)
