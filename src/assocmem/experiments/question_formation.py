@@ -144,6 +144,61 @@ def archived_plateaus(runs: dict, floor: float) -> list[dict]:
     return table
 
 
+def plateau_verdict(plateaus: list[float], tolerance: float = 0.1,
+                    matched_design: bool = False) -> dict:
+    """Sec. 6.2's claim that the training loss plateaus at about 1: "reproduced" when every
+    plateau lies within ``tolerance`` of 1 ("about 1" read as within 0.1). Decisive only on
+    McCoy et al.'s data design at the paper's width (``matched_design``): on another sampler a
+    plateau measures that sampler's entropy, not the paper's. Returns ``reproduced`` and
+    ``decisive``."""
+    if not len(plateaus):
+        raise ValueError("argument 'plateaus' must hold at least one plateau")
+    values = np.asarray(plateaus, dtype=float)
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"argument 'plateaus' must be finite; got {plateaus}")
+    return {"reproduced": bool(np.all(np.abs(values - 1.0) <= tolerance)),
+            "decisive": bool(matched_design)}
+
+
+def design_rows(sources: dict[str, list]) -> list[dict]:
+    """One row per named set of examples (McCoy-format pairs or :func:`qf.generate`'s token
+    lists), with the three ways McCoy et al.'s design differs from the uniform sampler: the
+    share of ``decl``, each subject type's share and its questions (none with a relative
+    clause: held out), and each type's mean declarative length in tokens (with the '.')."""
+    if not sources:
+        raise ValueError("argument 'sources' must name at least one set of examples")
+    rows = []
+    for name, examples in sources.items():
+        profile = qf.design_profile(examples)
+        rows.append({"examples": name, "decl share": profile["decl share"],
+                     **{f"{t} share": profile[t]["share"] for t in qf.SUBJECT_TYPES},
+                     "RC questions": profile["RC"]["quest"],
+                     **{f"{t} tokens": profile[t]["mean tokens"] for t in qf.SUBJECT_TYPES}})
+    return rows
+
+
+def design_floors(pairs: list[tuple[str, str]] | None = None) -> list[dict]:
+    """One row per design of :data:`qf.DESIGNS`: its exact entropy rate (the floor, nats per
+    token, with BOS and EOS) and its parts, and, given McCoy-format ``pairs`` (their test
+    file), their negative log-likelihood under it in nats per example and per token, and that
+    cross-entropy's distance above the design's floor (NaN without ``pairs``)."""
+    if pairs is not None and not len(pairs):
+        raise ValueError("argument 'pairs' must hold examples or be None")
+    rows = []
+    for name in qf.DESIGNS:
+        rate = qf.entropy_rate(design=name)
+        fit = qf.log_likelihood(pairs, name) if pairs is not None else {}
+        nan = float("nan")
+        rows.append({"design": name, "floor (nats/token)": rate["nats per token"],
+                     "sentence entropy": rate["sentence entropy"],
+                     "marker entropy": rate["marker entropy"],
+                     "expected tokens": rate["expected tokens"],
+                     "test nats/example": fit.get("nats per example", nan),
+                     "test nats/token": fit.get("nats per token", nan),
+                     "test - floor": fit.get("nats per token", nan) - rate["nats per token"]})
+    return rows
+
+
 def question_formation_accuracy(model, data, pairs: list[tuple[str, str]],
                                 device: str = "cpu") -> dict[str, float]:
     """Greedy-decode the output of every ``(SOURCE, TARGET)`` pair (McCoy format) and score it:
