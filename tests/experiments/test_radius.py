@@ -233,3 +233,21 @@ def test_isotropic_nn_medians_grow_faster_than_sqrt_d_until_d_is_large():
     assert abs(med[-1] / np.sqrt(2 * 2048) - 1) < 0.1  # concentration at sqrt(2d)
     with pytest.raises(ValueError, match="n_vectors"):
         isotropic_nn_medians(widths, 1)
+
+
+def test_the_radius_verdict_in_each_outcome():
+    from assocmem.experiments.radius import radius_verdict
+
+    # the paper's 20 at d_emb = 1024 carried to d_emb = 256: 20 * sqrt(1/4) = 10
+    near = {0.4: np.array([9.0, 10.0, 11.0]), 1.0: np.array([10.0, 10.5, 11.5])}
+    v = radius_verdict(near, 256, 20.0, 1024)
+    assert v["target"] == pytest.approx(10.0) and v["reproduced"] and not v["decisive"]
+    assert v["ratios"][0.4] == pytest.approx((1.0, 1.0))
+    far = {**near, 1.0: np.array([13.0, 13.0, 13.0])}  # +30%: outside 25%
+    assert not radius_verdict(far, 256, 20.0, 1024, decisive=True)["reproduced"]
+    assert radius_verdict(far, 256, 20.0, 1024, decisive=True)["decisive"]
+    assert radius_verdict(far, 256, 20.0, 1024, tolerance=0.35)["reproduced"]
+    with pytest.raises(ValueError, match="'nn'"):
+        radius_verdict({}, 256, 20.0, 1024)
+    with pytest.raises(ValueError, match="positive"):
+        radius_verdict(near, 0, 20.0, 1024)

@@ -177,6 +177,27 @@ def extract_activations(model_name: str, documents: list[str], n_chunks: int, ch
     return np.load(final[wanted]), (processed / elapsed if processed else None)
 
 
+def radius_verdict(nn: dict, d_emb: int, reported: float, reported_d_emb: int,
+                   tolerance: float = 0.25, decisive: bool = False) -> dict:
+    """Sec. 6.1's measurement, reproduced or not: the mean and the median nearest-neighbour
+    distance of every fraction's vectors (``nn``: fraction -> distances) within ``tolerance``
+    of the paper's ``reported`` distance carried from its ``reported_d_emb`` to ``d_emb`` (as
+    the square root of the dimension, Eq. 13's scaling). Decisive only for GPT-2 medium, the
+    paper's model (``decisive``). Returns ``reproduced``, ``decisive``, the carried ``target``
+    and the ``ratios`` (fraction -> (mean, median) / target)."""
+    if not nn:
+        raise ValueError("argument 'nn' must hold the distances of one fraction at least")
+    if d_emb <= 0 or reported_d_emb <= 0 or reported <= 0:
+        raise ValueError(f"arguments 'd_emb', 'reported_d_emb' and 'reported' must be positive; "
+                         f"got {d_emb}, {reported_d_emb}, {reported}")
+    target = reported * np.sqrt(d_emb / reported_d_emb)
+    ratios = {f: (float(np.mean(v)) / target, float(np.median(v)) / target)
+              for f, v in nn.items()}
+    close = all(abs(a - 1) <= tolerance and abs(b - 1) <= tolerance for a, b in ratios.values())
+    return {"reproduced": close, "decisive": bool(decisive), "target": float(target),
+            "ratios": ratios}
+
+
 @torch.no_grad()
 def causal_activations(model, tokens, n_chunks: int, chunk_tokens: int, seed: int = 0,
                        batch_size: int = 64, normalized: bool = True) -> np.ndarray:
