@@ -116,3 +116,19 @@ def appendix_c_slacks(lemma1: np.ndarray, lemma2: np.ndarray, lemma3: np.ndarray
                     title="Lemma 4 (Lipschitz)",
                     xlabel=r"$|\Delta$LogSumExp$|$ / $\|x-y\|_\infty$")
     return fig
+
+
+def partition_bounds(ns, upper, printed_low, exact, corrected_low) -> plt.Figure:
+    """Eq. 13 per pattern (chapter 05): log(Z_t / d) at the critical radius against the
+    dimension n, exact (dots) between the upper bound V_n(r_c) (dashed) and the printed and
+    corrected lower bounds, V_n(r_c) e^(-r_c) and V_n(r_c) e^(-r_c^2); symlog axes."""
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    ax.plot(ns, upper, "k--", label=r"upper: $V_n(r_c)$")
+    ax.plot(ns, printed_low, color="C3", label=r"printed lower: $V_n(r_c)e^{-r_c}$")
+    ax.plot(ns, exact, "o", ms=3, color="C0", label=r"exact $Z_t/d$")
+    ax.plot(ns, corrected_low, color="C2", label=r"corrected lower: $V_n(r_c)e^{-r_c^2}$")
+    ax.set(xlabel="n", ylabel=r"$\log(Z_t / d)$")
+    ax.set_xscale("symlog", linthresh=10)
+    ax.set_yscale("symlog", linthresh=1)
+    ax.legend()
+    return fig
