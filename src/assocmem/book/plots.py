@@ -132,3 +132,56 @@ def partition_bounds(ns, upper, printed_low, exact, corrected_low) -> plt.Figure
     ax.set_yscale("symlog", linthresh=1)
     ax.legend()
     return fig
+
+
+def memorization_ladder(outcomes, fit: dict, *, title: str) -> plt.Figure:
+    """Chapter 12's live ladder: every run's size N against its number of patterns d (log-log),
+    memorizing runs as green dots and failing runs as red crosses (seaborn), the fitted power law
+    N* ~ d^k (``fit`` with ``k``, ``log_c``, ``low``, ``high`` and the fitted ``d`` and ``n``)
+    and the slope 2 of Prop. 5 through the first fitted point."""
+    fig, ax = plt.subplots(figsize=(7.5, 4.5))
+    frame = pd.DataFrame({"d": [o.d for o in outcomes], "N": [o.n_params for o in outcomes],
+                          "memorized": [bool(o.memorized) for o in outcomes]})
+    sns.scatterplot(frame, x="d", y="N", hue="memorized", style="memorized", ax=ax, s=40,
+                    palette={True: "C2", False: "C3"}, markers={True: "o", False: "X"},
+                    legend=False)
+    ds, ns = fit["d"], fit["n"]
+    grid = np.geomspace(ds[0], ds[-1], 50)
+    ax.plot(grid, np.exp(fit["log_c"]) * grid ** fit["k"], "k-",
+            label=f"fit: N* ~ d^{fit['k']:.2f}  [{fit['low']:.2f}, {fit['high']:.2f}]")
+    ax.plot(grid, ns[0] * (grid / ds[0]) ** 2, "k:",
+            label="k = 2 (Prop. 5), through the first point")
+    ax.set(xscale="log", yscale="log", xlabel="patterns d (D = T d tokens)", ylabel="parameters N",
+           title=title)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def threshold_brackets(rows, fits: dict, *, title: str) -> plt.Figure:
+    """Chapter 12's archived thresholds: for the smallest memorizing (left) and the smallest
+    loss-saturating N (right), each walk's bracket from the failing to the passing rung as a
+    vertical bar against d (log-log), coloured by seed and faded where not bracketed, with the
+    fitted power law of ``fits[criterion]`` and the slopes 1 and 2 from its first point."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), sharey=True)
+    for ax, criterion in zip(axes, ("memorized", "saturated"), strict=True):
+        for r in (r for r in rows if r.criterion == criterion):
+            x = r.d * (1 + 0.06 * (r.seed - 1))
+            low = r.n_below if r.n_below else r.n_star / 2
+            ax.plot([x, x], [low, r.n_star], "-", color=f"C{r.seed}",
+                    alpha=1 if r.bracketed else 0.35, lw=2)
+            ax.scatter(x, r.n_star, color=f"C{r.seed}", s=12)
+        f = fits.get(criterion)
+        if f:
+            grid = np.geomspace(f["d"][0], f["d"][-1], 50)
+            ax.plot(grid, np.exp(f["log_c"]) * grid ** f["k"], "k-",
+                    label=f"fit: k = {f['k']:.2f} [{f['low']:.2f}, {f['high']:.2f}]")
+            anchor = np.exp(f["log_c"]) * grid[0] ** f["k"]
+            for k, style in ((1, "k--"), (2, "k:")):
+                ax.plot(grid, anchor * (grid / grid[0]) ** k, style, label=f"k = {k}")
+            ax.legend(fontsize=8)
+        ax.set(xscale="log", yscale="log", xlabel="patterns d (D = T d tokens)",
+               title="smallest memorizing N" if criterion == "memorized"
+               else "smallest loss-saturating N (Prop. 5's)")
+    axes[0].set_ylabel("parameters N (bar: failing rung to passing rung)")
+    fig.suptitle(title)
+    return fig
