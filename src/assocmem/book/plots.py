@@ -185,3 +185,44 @@ def threshold_brackets(rows, fits: dict, *, title: str) -> plt.Figure:
     axes[0].set_ylabel("parameters N (bar: failing rung to passing rung)")
     fig.suptitle(title)
     return fig
+
+
+def energy_panels(panels: dict, patterns: np.ndarray, *, steps: int = 161) -> plt.Figure:
+    """One :func:`energy_contours` panel per ``title -> energy`` of ``panels``, side by side over
+    the same 2-D patterns (Figure 1, left, of the paper)."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 3.8),
+                             constrained_layout=True)
+    for ax, (title, energy) in zip(np.atleast_1d(axes), panels.items(), strict=True):
+        energy_contours(ax, energy, patterns, title=title, steps=steps)
+    return fig
+
+
+def energy_curves(x: np.ndarray, curves: dict, patterns: np.ndarray, *,
+                  ylim: tuple[float, float] | None = None) -> plt.Figure:
+    """One-dimensional energies against ``x`` (Figure 1, right): ``curves`` maps a label to
+    ``(values, style)``, ``style`` a dict of matplotlib line keywords; the 1-D patterns are
+    marked in red on the axis."""
+    fig, ax = plt.subplots(figsize=(8, 4))
+    for label, (values, style) in curves.items():
+        ax.plot(x, values, label=label, **style)
+    patterns = np.ravel(patterns)
+    ax.scatter(patterns, np.zeros(len(patterns)), color="red", zorder=3, label="patterns")
+    if ylim is not None:
+        ax.set_ylim(*ylim)
+    ax.set_xlabel("$x$")
+    ax.legend()
+    return fig
+
+
+def recall_curves(sizes, rates: dict, n: int) -> plt.Figure:
+    """Exact-recall rate against patterns per bit ``d / n`` on a log axis, one curve per model
+    of ``rates`` (``model -> rate at each of sizes``), with Amit et al.'s 0.138 n dotted."""
+    fig, ax = plt.subplots(figsize=(7, 3.8))
+    for model, values in rates.items():
+        ax.plot(np.asarray(sizes) / n, values, "o-", label=model)
+    ax.axvline(0.138, color="gray", ls=":", label="0.138 n (Amit et al.)")
+    ax.set_xscale("log")
+    ax.set_xlabel("patterns per bit, d / n")
+    ax.set_ylabel("exact recall from 10% noise")
+    ax.legend()
+    return fig
