@@ -226,3 +226,16 @@ def recall_curves(sizes, rates: dict, n: int) -> plt.Figure:
     ax.set_ylabel("exact recall from 10% noise")
     ax.legend()
     return fig
+
+
+def balance_routes(ns, log_d_paper, log_d_exact) -> plt.Figure:
+    """Proposition 5's balance Z_t = 1 (chapter 07): the dimension n against log10 of the number
+    of patterns d, along the paper's route d V_n(r_c) = 1 and with the exact mass."""
+    fig, ax = plt.subplots(figsize=(8, 4))
+    ax.semilogy(log_d_paper / np.log(10), ns, label=r"paper's route: $d\,V_n(r_c) = 1$")
+    ax.semilogy(log_d_exact / np.log(10), ns, label=r"exact: $d\,\pi^{n/2}P(n/2, r_c^2) = 1$")
+    ax.set_xscale("symlog", linthresh=10)
+    ax.set_xlabel(r"$\log_{10}$ of the number of patterns d (data size, D ~ T d)")
+    ax.set_ylabel("dimension n (model size, N ~ n)")
+    ax.legend()
+    return fig
