@@ -239,3 +239,16 @@ def balance_routes(ns, log_d_paper, log_d_exact) -> plt.Figure:
     ax.set_ylabel("dimension n (model size, N ~ n)")
     ax.legend()
     return fig
+
+
+def proposition_slacks(prop1: np.ndarray, prop2: np.ndarray, prop3: np.ndarray) -> plt.Figure:
+    """Chapter 3's figure: the normalized slack of Propositions 1, 2 (one-sided) and 3
+    (corrected), one :func:`slack_histogram` panel each."""
+    fig, axes = plt.subplots(1, 3, figsize=(14, 3.8), constrained_layout=True)
+    slack_histogram(axes[0], {"random queries": prop1}, title="Proposition 1",
+                    xlabel=r"$(g - E) / \log d$")
+    slack_histogram(axes[1], {"random queries": prop2}, title="Proposition 2 (one-sided)",
+                    xlabel=r"$-(E - 2E_{\mathrm{MCHN}} + \log d) / \Delta$")
+    slack_histogram(axes[2], {"random queries": prop3}, title="Proposition 3 (corrected)",
+                    xlabel=r"$-(g - 2E_{\mathrm{MCHN}}) / (\Delta + \log d)$")
+    return fig
