@@ -29,7 +29,7 @@ def results(root: Path = Path("mutants")) -> dict[str, dict[str, int | None]]:
     for meta in sorted((root / "src").rglob("*.py.meta")):
         codes = json.loads(meta.read_text())["exit_code_by_key"]
         codes = {k: v for k, v in codes.items() if any(fnmatch.fnmatch(k, p) for p in SCORED)}
-        if codes:
+        if any(v is not None for v in codes.values()):  # a module the run reached
             found[str(meta.relative_to(root / "src"))[:-len(".meta")]] = codes
     return found
 
@@ -45,7 +45,7 @@ def main(argv: list[str]) -> int:
     for module, codes in found.items():
         killed = sum(v in KILLED for v in codes.values())
         survived = sum(v in SURVIVED for v in codes.values())
-        other = len(codes) - killed - survived  # not checked (an interrupted run)
+        other = len(codes) - killed - survived  # not checked (an interrupted or partial run)
         score = killed / max(killed + survived, 1)
         print(f"{module:40} {len(codes):7d} {killed:6d} {survived:8d} {other:5d} "
               f"{100 * score:5.1f}%")

@@ -52,6 +52,11 @@ def test_each_order_against_its_formula_written_out():
     np.testing.assert_allclose(attention_loop(q, k, v), weights @ v, rtol=1e-12, atol=1e-12)
     np.testing.assert_allclose(attention_as_printed(q, k, v), v @ weights, rtol=1e-12,
                                atol=1e-12)  # V (5 x 3) . W (3 x 5): defined, d_v = T_q
+    q, k = q / 100, k / 100  # scores ~ 0.1: a wrong scale moves every weight
+    weights = _softmax_rows(q @ k.T / 2.0)
+    np.testing.assert_allclose(attention(q, k, v), weights @ v, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(attention_as_printed(q, k, v), v @ weights, rtol=1e-12,
+                               atol=1e-12)
     with pytest.raises(ValueError, match=r"V is \(5, 4\), the softmax \(3, 5\)"):
         attention_as_printed(q, k, rng.normal(size=(5, 4)))
 

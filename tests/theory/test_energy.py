@@ -417,3 +417,37 @@ def test_iterate_retrieval_counts_its_steps():
     assert steps == 2
     np.testing.assert_array_equal(got, retrieval_update(retrieval_update(x, patterns),
                                                         patterns))
+
+
+def test_the_covariance_shifts_each_query_by_its_own_maximum():
+    """Two queries whose scores differ by 1e3: shifting both by the larger maximum would
+    underflow the other's weights to 0 (0/0); each must come out as its own softmax."""
+    from assocmem.theory.energy import softmax_pattern_covariance
+
+    patterns = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    x = np.array([[0.3, -0.2], [700.0, 699.0]])
+    cov = softmax_pattern_covariance(x, patterns)
+    for q, c in zip(x, cov, strict=True):
+        p = scipy.special.softmax(patterns @ q)
+        mean = p @ patterns
+        want = sum(pi * np.outer(r, r) for pi, r in zip(p, patterns, strict=True)) \
+            - np.outer(mean, mean)
+        np.testing.assert_allclose(c, want, rtol=1e-12, atol=1e-15)
+
+
+def test_local_minima_1d_checks_its_grid():
+    from assocmem.theory.energy import local_minima_1d
+
+    points = np.array([0.0, 1.0, 2.0])
+    assert local_minima_1d(points, np.array([1.0, 0.0, 1.0])).tolist() == [1.0]
+    assert local_minima_1d(points, np.array([1.0, 1.0, 2.0])).size == 0  # a tie: not strict
+    assert local_minima_1d(points, np.array([2.0, 1.0, 1.0])).size == 0
+    for bad_points, bad_values in ((points, np.zeros(4)), (points[:2], np.zeros(2)),
+                                   (np.array([0.0, 1.0, 1.0]), np.zeros(3)),
+                                   (np.zeros((3, 1)), np.zeros((3, 1)))):
+        with pytest.raises(ValueError, match="'points' \\(increasing\\) and 'values'"):
+            local_minima_1d(bad_points, bad_values)
+    for name, args in (("points", (np.array([np.nan, 1, 2]), np.zeros(3))),
+                       ("values", (points, np.array([np.nan, 1, 2])))):
+        with pytest.raises(ValueError, match=f"argument '{name}' contains NaN"):
+            local_minima_1d(*args)
