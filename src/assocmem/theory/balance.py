@@ -113,3 +113,45 @@ def route_ratio(n_params: float, d_emb: float, t_max: float, exact: bool = False
     log_big_d = np.log(t_max) + log_d
     return {"n": n, "log d": log_d, "log D": log_big_d,
             "N/D^2": float(np.exp(np.log(n_params) - 2 * log_big_d))}
+
+
+# ---- chapter 07's summaries of the route -------------------------------------------------------
+def prop5_slopes(ns) -> dict:
+    """Proposition 5's balance Z_t = 1 solved for the number of patterns d at each dimension
+    in ``ns``, along the paper's route (d V_n(r_c) = 1, Eq. 13's upper bound) and with the exact
+    mass: both log d arrays, and the fits over the 15 largest n of n ~ d^slope (the paper's
+    route, slope 2 for n = d^2 / pi) and n ~ slope log d (exact, slope 2 pi e)."""
+    ns = check_array("ns", ns)
+    log_d_paper = log_patterns_for_unit_partition(ns, exact=False)
+    log_d_exact = log_patterns_for_unit_partition(ns, exact=True)
+    return {"log d paper": log_d_paper, "log d exact": log_d_exact,
+            "slope paper": np.polyfit(log_d_paper[-15:], np.log(ns[-15:]), 1)[0],
+            "slope exact": np.polyfit(log_d_exact[-15:], ns[-15:], 1)[0]}
+
+
+def family_table(route_ns, alphas) -> dict:
+    """For each alpha in ``alphas`` (T_max ~ d^alpha): k of N ~ D^k along the paper's route and
+    with the exact mass (:func:`family_local_exponents` over ``route_ns``)."""
+    return {a: tuple(family_local_exponents(route_ns, a, e)["k"] for e in (False, True))
+            for a in alphas}
+
+
+def family_report(family: dict) -> str:
+    """One line per alpha of :func:`family_table`, beside :func:`family_exponent`'s formula."""
+    return "\n".join(f"T_max ~ d^{a:.1f}: k = {family_exponent(a):.2f} by the formula, "
+                     f"{k_bound:.3f} along the paper's route, {k_exact:.3f} with the exact mass"
+                     for a, (k_bound, k_exact) in family.items())
+
+
+def route_constants(models: dict, table3: dict, t_max: float = 1024.0) -> tuple[dict, str]:
+    """At each model's own configuration (``models``: name -> N and model_dim, App. F.1), the
+    route's N/D^2 (:func:`route_ratio`) as a multiple of Table 3's N/D*^2 (``table3``: name ->
+    d_star and ratio_e10), and the printed lines."""
+    constants, lines = {}, []
+    for name, spec in models.items():
+        bound = route_ratio(spec["N"], spec["model_dim"], t_max)
+        constants[name] = bound["N/D^2"] / (table3[name]["ratio_e10"] * 1e-10)
+        lines.append(f"{name}: the route pairs it with D = {np.exp(bound['log D']):,.0f} "
+                     f"tokens (D* = {table3[name]['d_star']:,}); N/D^2 = "
+                     f"{bound['N/D^2']:.3g}, {constants[name]:,.0f} times Table 3's")
+    return constants, "\n".join(lines)
