@@ -52,6 +52,10 @@ def test_the_gpu_search_path_agrees_with_the_cpu_path_on_the_cpu():
     for val in (val_c, val_n, val_t):
         assert np.allclose(val.numpy(), best, atol=1e-3)
     assert idx_c[10, 0] == 600 and idx_t[10, 0] == 600 and idx_n[10, 0] == 600
+    assert idx_c.dtype == idx_t.dtype == idx_n.dtype == torch.int64  # indices, not floats
+    for val, idx in ((val_c, idx_c), (val_t, idx_t)):  # each candidate's value is its own
+        np.testing.assert_allclose(val.numpy(), exact[np.arange(700)[:, None], idx.numpy()],
+                                   atol=1e-3)
 
 
 def exact_nearest(X):
