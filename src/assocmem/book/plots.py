@@ -252,3 +252,72 @@ def proposition_slacks(prop1: np.ndarray, prop2: np.ndarray, prop3: np.ndarray) 
     slack_histogram(axes[2], {"random queries": prop3}, title="Proposition 3 (corrected)",
                     xlabel=r"$-(g - 2E_{\mathrm{MCHN}}) / (\Delta + \log d)$")
     return fig
+
+
+def nn_histograms(nn: dict, d_emb: int) -> plt.Figure:
+    """Section 6.1's distances (chapter 08): a step histogram of the nearest-neighbour distances
+    within each fraction of the vectors (``nn``: fraction -> distances), with Eq. 13's
+    sqrt(d/2 pi e) (dotted) and twice it (dashed) for n = d_emb."""
+    from assocmem.theory.partition import critical_radius
+
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    for f, dist in nn.items():
+        sns.histplot(x=dist, bins=60, element="step", fill=False, lw=1.5, ax=ax,
+                     label=f"{f:.0%}: mean {dist.mean():.2f}, median {np.median(dist):.2f}")
+    radius = float(critical_radius(d_emb))
+    for r, style, label in ((radius, ":", r"$\sqrt{n/2\pi e}$"),
+                            (2 * radius, "--", r"$2\sqrt{n/2\pi e}$")):
+        ax.axvline(r, color="k", ls=style, label=f"{label}, n = d_emb = {d_emb}: {r:.2f}")
+    ax.set(xlabel="distance to the nearest other activation", ylabel="count")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def width_medians(causal: dict, slopes: dict, d_emb: int, median: float) -> plt.Figure:
+    """Chapter 08's causal models: the median nearest-neighbour distance against the width on
+    log-log axes, after and before the final norm, absolute and scale-free (``causal``:
+    {where: [summary]}, ``slopes``: {(where, key): k}), beside 2 sqrt(d/2 pi e) (slope 1/2) and
+    MiniLM's ``median`` at ``d_emb``."""
+    from assocmem.theory.partition import critical_radius
+
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    for ((where, key), k), marker in zip(slopes.items(), "os^v", strict=False):
+        pts = causal[where]
+        ys = [s["median"] / (1 if key == "median" else s["rms"]) for s in pts]
+        label = "absolute" if key == "median" else "scale-free (unit RMS)"
+        ax.plot([s["d"] for s in pts], ys, marker + "-",
+                label=f"causal, {where} norm, {label}: slope {k:.2f}")
+    grid = np.geomspace(12, 2 * d_emb, 50)
+    ax.plot(grid, 2 * critical_radius(grid), "k--", lw=1, label=r"$2\sqrt{d/2\pi e}$ (slope 1/2)")
+    ax.plot([d_emb], [median], "k*", ms=10, label=f"MiniLM (encoder), after norm: {median:.2f}")
+    ax.set(xscale="log", yscale="log", xlabel="$d_{emb}$",
+           ylabel="median distance to the nearest activation")
+    ax.legend(fontsize=7)
+    return fig
+
+
+def family_medians(scores: dict, widths, seeds) -> plt.Figure:
+    """Chapter 08's archived family: the median nearest-neighbour distance against the width,
+    one line per seed, after and before the final norm (``scores``: {(width, seed): {"after",
+    "before"}}), the matched Gaussian's mean over the seeds dotted, and 2 sqrt(d/2 pi e)."""
+    from assocmem.theory.partition import critical_radius
+
+    frame = pd.DataFrame([{"d": w, "seed": s, "where": f"{where} the final norm",
+                           "median": scores[w, s][where]["median"],
+                           "gauss": scores[w, s][where]["gauss_median"]}
+                          for where in ("after", "before") for s in seeds for w in widths])
+    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    sns.lineplot(frame, x="d", y="median", hue="where", units="seed", estimator=None,
+                 style="where", markers=["o", "s"], dashes=False, alpha=0.7, ax=ax)
+    gauss = frame.groupby(["where", "d"], as_index=False)["gauss"].mean()
+    for (where, rows), color, marker in zip(gauss.groupby("where"), ("C0", "C1"), "os",
+                                            strict=True):
+        ax.plot(rows["d"], rows["gauss"], marker, mfc="none", color=color, ls=":",
+                label=f"matched Gaussian, {where.split()[0]}")
+    grid = np.geomspace(widths[0], widths[-1], 50)
+    ax.plot(grid, 2 * critical_radius(grid), "k--", lw=1, label=r"$2\sqrt{d/2\pi e}$ (slope 1/2)")
+    ax.set(xscale="log", yscale="log", xlabel="$d_{emb}$",
+           ylabel="median distance to the nearest activation",
+           title=f"archived family, seeds {list(seeds)}")
+    ax.legend(fontsize=8)
+    return fig
