@@ -112,7 +112,8 @@ mutation: $(SETUP)
 		mutmut==$(MUTMUT_VERSION)
 	rm -rf mutants && mkdir -p _build
 	@start=$$(date +%s); \
-	nice -n 10 $(BIN)/mutmut run --max-children $$(nproc) $(foreach m,$(MUTANTS),'$(m)') \
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 nice -n 10 $(BIN)/mutmut run --max-children $$(nproc) \
+		$(foreach m,$(MUTANTS),'$(m)') \
 		> _build/mutation.log 2>&1 || { tail -n 40 _build/mutation.log; exit 1; }; \
 	echo "mutmut ran for $$(( $$(date +%s) - start )) s (log: _build/mutation.log)"
 	$(BIN)/python tests/mutation_report.py --survivors
