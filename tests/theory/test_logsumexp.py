@@ -200,3 +200,16 @@ def test_softmax_matches_scipy_and_handles_extremes():
     assert np.allclose(softmax(np.zeros(10**6)), 1e-6, rtol=1e-12)
     grad = exact_logsumexp_gradient([1e300, 1e300])
     assert all(abs(g - mpmath.mpf(0.5)) < 1e-25 for g in grad)
+
+
+def test_the_exact_evaluations_check_their_input_by_name():
+    for func in (exact_logsumexp_gradient, exact_logsumexp_excess):
+        with pytest.raises(ValueError, match="argument 'x' contains NaN"):
+            func([1.0, np.nan])
+    for x in ([[1.0, 2.0]], [1.0, np.inf], [1.0, -np.inf]):
+        with pytest.raises(ValueError, match="argument 'x' must be 1-D and finite"):
+            exact_logsumexp_gradient(x)
+    for beta in (0.0, -1.0):
+        with pytest.raises(ValueError, match="parameter 'beta' must be a finite number"):
+            exact_logsumexp_gradient([1.0, 2.0], beta)
+    assert [float(g) for g in exact_logsumexp_gradient([0.0, 0.0], 3.0, digits=20)] == [0.5, 0.5]
