@@ -321,3 +321,44 @@ def family_medians(scores: dict, widths, seeds) -> plt.Figure:
            title=f"archived family, seeds {list(seeds)}")
     ax.legend(fontsize=8)
     return fig
+
+
+def training_curves(curves: dict, crit: dict, models, sizes, n_params: dict) -> plt.Figure:
+    """Figure 4 of the live grid (chapter 10): one panel per model, the training loss of each
+    step as a thin line and the validation loss as dots, coloured by data size, each run's
+    validation minimum marked by a black cross. ``curves`` and ``crit`` are keyed by
+    (model, D): the logged rows and the :class:`~assocmem.experiments.openelm_scaling.Criterion`."""
+    fig, axes = plt.subplots(1, len(models), figsize=(13, 4.2), sharey=True)
+    colors = plt.cm.viridis(np.linspace(0, 0.9, len(sizes)))
+    for ax, name in zip(np.atleast_1d(axes), models, strict=True):
+        for color, d in zip(colors, sizes, strict=True):
+            rows, c = curves[name, d], crit[name, d]
+            ax.plot([r["step"] for r in rows], [r["train_loss"] for r in rows], color=color,
+                    lw=0.6, alpha=0.7)
+            val = [(r["step"], r["val_loss"]) for r in rows if "val_loss" in r]
+            ax.plot(*zip(*val, strict=True), "o", ms=2.5, color=color, label=f"D = {d:,}")
+            ax.plot(c.step_min, c.val_min, "x", color="k", ms=6)
+        ax.set_title(f"{name}: N = {n_params[name]:,}")
+        ax.set_xlabel("step")
+    axes = np.atleast_1d(axes)
+    axes[0].set_ylabel("cross-entropy (nats/token)")
+    axes[-1].legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    return fig
+
+
+def criterion_window(rows: list[dict], c, *, title: str) -> plt.Figure:
+    """Figure 2, bottom right (chapter 10): one run's training and validation loss against the
+    step, its minimal validation loss L_min dashed and Table 3's MSE window shaded (``c``: the
+    run's :class:`~assocmem.experiments.openelm_scaling.Criterion`)."""
+    fig, ax = plt.subplots(figsize=(7.5, 4))
+    ax.plot([r["step"] for r in rows], [r["train_loss"] for r in rows], lw=0.8,
+            label="training")
+    val = [(r["step"], r["val_loss"]) for r in rows if "val_loss" in r]
+    ax.plot(*zip(*val, strict=True), "s-", ms=3, label="validation")
+    ax.axhline(c.val_min, ls="--", color="k", lw=1, label=f"$L_{{\\min}}$ = {c.val_min:.3f}")
+    ax.axvspan(c.window[0], c.window[-1], color="C1", alpha=0.15,
+               label=f"MSE window: {c.mse:.3f}")
+    ax.set(xlabel="step", ylabel="cross-entropy (nats/token)", title=title)
+    ax.legend(fontsize=8)
+    return fig
