@@ -362,3 +362,43 @@ def criterion_window(rows: list[dict], c, *, title: str) -> plt.Figure:
     ax.set(xlabel="step", ylabel="cross-entropy (nats/token)", title=title)
     ax.legend(fontsize=8)
     return fig
+
+
+def depth_losses(metrics: dict[int, list[dict]], floor: float) -> plt.Figure:
+    """Figure 2, bottom left (chapter 09): the training loss (lines) and validation loss
+    (squares) of each depth's run (``metrics``: {layers: metric rows}) against the step, with
+    the paper's L = 1 (dotted) and the data's entropy ``floor`` (dashed)."""
+    rows = pd.DataFrame([{**r, "layers": f"{d} layers"} for d, run in metrics.items()
+                         for r in run])
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    sns.lineplot(rows, x="step", y="train_loss", hue="layers", lw=1, ax=ax)
+    if "val_loss" in rows:
+        sns.scatterplot(rows.dropna(subset=["val_loss"]), x="step", y="val_loss", hue="layers",
+                        marker="s", s=20, legend=False, ax=ax)
+    ax.axhline(1.0, color="k", ls=":", lw=1, label="L = 1 (the paper's plateau; Prop. 4)")
+    ax.axhline(floor, color="C3", ls="--", lw=1, label=f"entropy of the data ({floor:.3f})")
+    ax.set(xlabel="step", ylabel="cross-entropy (nats/token)", ylim=(0.5, 4.5))
+    ax.legend(fontsize=8, title="training (lines), validation (squares)", title_fontsize=8)
+    return fig
+
+
+def seed_losses(metrics: dict[tuple[int, int], list[dict]], floor: float, *, title: str,
+                window: int = 10) -> plt.Figure:
+    """Chapter 09's archived runs: each (depth, seed) run's training loss (``metrics``: {(depth,
+    seed): metric rows}), its running mean over ``window`` logged rows, one line per seed
+    coloured by depth, with L = 1 (dotted) and the data's entropy ``floor`` (dashed)."""
+    frames = []
+    for (depth, seed), rows in sorted(metrics.items()):
+        frame = pd.DataFrame(rows)[["step", "train_loss"]]
+        frame["smooth"] = frame["train_loss"].rolling(window).mean()
+        frames.append(frame.dropna(subset=["smooth"]).assign(layers=f"{depth} layers",
+                                                             seed=seed))
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    sns.lineplot(pd.concat(frames), x="step", y="smooth", hue="layers", units="seed",
+                 estimator=None, lw=1, ax=ax)
+    ax.axhline(1.0, color="k", ls=":", lw=1, label="L = 1")
+    ax.axhline(floor, color="C3", ls="--", lw=1, label=f"entropy ({floor:.3f})")
+    ax.set(xlabel="step", ylabel=f"training loss, {window}-row mean (nats/token)",
+           ylim=(0.9, 1.6), title=title)
+    ax.legend(fontsize=8)
+    return fig
