@@ -193,8 +193,13 @@ def pretraining_heads() -> dict:
     """The output heads of BERT's and GPT-2's pre-training models, built tiny and offline
     (random weights): {model: sorted names of the outputs ending in "logits"}, with BERT's
     next-sentence logits' shape and the size of GPT-2's last logits axis."""
+    import warnings
+
     import torch
-    from transformers import BertConfig, BertForPreTraining, GPT2Config, GPT2LMHeadModel
+
+    with warnings.catch_warnings():  # tqdm.auto's notice in a kernel without ipywidgets
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        from transformers import BertConfig, BertForPreTraining, GPT2Config, GPT2LMHeadModel
 
     bert = BertForPreTraining(BertConfig(vocab_size=50, hidden_size=16, num_hidden_layers=1,
                                          num_attention_heads=2, intermediate_size=32))
