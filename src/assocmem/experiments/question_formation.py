@@ -221,3 +221,224 @@ def question_formation_accuracy(model, data, pairs: list[tuple[str, str]],
     return scores
 
 
+
+
+# ---- chapter 09's steps, one function each ------------------------------------------------
+
+def checked_parameters(preset: str, archived: str, device: str, depths, seed, n_eval):
+    """Chapter 09's parameters, checked: the live preset, the archived preset shown beside it
+    (``archived``, or the largest the archive holds every run of, else ``cpu-long``), the
+    device, the depths (a non-empty list of the preset's), the seed and the test examples
+    scored. Returns ``(spec, long, device, depths, seed, n_eval)``."""
+    import torch
+
+    from assocmem.training import archive
+    from assocmem.validate import check_choice, check_int
+
+    spec = PRESETS[check_choice("preset", preset, PRESETS)]
+    archived = check_choice("archived", archived, ["", "cpu-long", "gpu"])
+    long = PRESETS[archived or archive.largest_present(PRESETS) or "cpu-long"]
+    device = check_choice("device", device, ["cpu", "cuda"])
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("parameter 'device' is 'cuda' but no CUDA device is available")
+    if not isinstance(depths, list) or not depths:
+        raise ValueError(f"parameter 'depths' must be a non-empty list of {list(spec.depths)}; "
+                         f"got {depths!r}")
+    depths = [check_choice("depths", d, spec.depths) for d in depths]
+    return (spec, long, device, depths, check_int("seed", seed, low=0),
+            check_int("n_eval", n_eval, low=0))
+
+
+def mccoy_files():
+    """The folder of McCoy et al.'s files (``question.dev``, ``question.test``) under the data
+    directory, or None where it is not at hand."""
+    from assocmem.data import data_dir
+
+    real = data_dir() / "question_formation" if data_dir() else None
+    return real if real and real.is_dir() else None
+
+
+def entropy_summary(rate: dict) -> str:
+    """One line of :func:`qf.entropy_rate`'s parts: the sentence's and the marker's entropy over
+    the predicted tokens make the floor in nats per token."""
+    return (f"sentence entropy {rate['sentence entropy']:.4f} nats + marker "
+            f"{rate['marker entropy']:.4f} nats over {rate['expected tokens']:.3f} predicted "
+            f"tokens = {rate['nats per token']:.4f} nats/token")
+
+
+def example_lengths(real=None) -> dict:
+    """The longest example (sentence, marker, output) the grammar derives, without and with BOS
+    and EOS, and the longest in McCoy et al.'s dev and test files (folder ``real``; None
+    without it): what Sec. 6.2's T_max = 5000 must bound."""
+    longest_real = None
+    if real is not None:
+        longest_real = max(len(source.split()) + len(target.split())
+                           for split in ("question.dev", "question.test")
+                           for source, target in qf.load_mccoy(real / split))
+    return {"longest": qf.longest_example(bos_eos=False), "bound": qf.longest_example(),
+            "longest real": longest_real}
+
+
+def t_max_summary(lengths: dict, mean_tokens: float) -> str:
+    """Two lines setting Sec. 6.2's T_max = 5000 (Murty et al.'s ``max_len``) beside the
+    :func:`example_lengths` and the mean example, and n = T_max d_emb beside the longest."""
+    from assocmem.quotations import MURTY2023_LM_MAX_LEN, PAPER_SEC62
+
+    t_max, d_emb, bound = PAPER_SEC62["t_max"], PAPER_SEC62["d_emb"], lengths["bound"]
+    return (f"longest example from the grammar: {lengths['longest']} tokens ({bound} with BOS "
+            f"and EOS); in McCoy et al.'s dev and test files: {lengths['longest real']}; mean "
+            f"{mean_tokens:.1f} with EOS\n"
+            f"T_max = {t_max} (Murty et al.'s max_len {MURTY2023_LM_MAX_LEN}) is "
+            f"{t_max / bound:.0f} times the longest example; n = T_max d_emb = "
+            f"{t_max * d_emb:,} against {bound * d_emb:,}")
+
+
+def data_sample(real, seed: int, tested: int = 2000) -> dict:
+    """What Sec. 6.2 says of the data, measured on McCoy et al.'s dev and test files (folder
+    ``real``) or, without them, on 5,000 examples generated from the grammar with
+    ``default_rng(seed)``: the examples and their name, :func:`qf.describe_pairs`, how many of
+    the first ``tested`` declaratives the grammar derives, the share of questions, and the
+    tokens of McCoy et al.'s 100,000 training examples at the mean length."""
+    from assocmem.quotations import MCCOY2020_TRAIN_EXAMPLES
+
+    if real is not None:
+        examples = [pair for split in ("question.dev", "question.test")
+                    for pair in qf.load_mccoy(real / split)]
+        name = "McCoy et al.'s dev and test files"
+    else:
+        examples = qf.generate(5000, np.random.default_rng(seed))
+        name = "5,000 examples generated from the grammar (p_quest = 0.5)"
+    described = qf.describe_pairs(examples)
+    sentences = [" ".join(ex).split(" decl")[0].split(" quest")[0] for ex in examples]
+    return {"examples": examples, "source": name, "described": described,
+            "parsed": sum(qf.is_grammatical(s) for s in sentences[:tested]),
+            "tested": min(tested, len(sentences)),
+            "quest share": described["markers"]["quest"] / len(examples),
+            "implied D": MCCOY2020_TRAIN_EXAMPLES * described["mean tokens"]}
+
+
+def data_summary(sample: dict) -> str:
+    """One line of a :func:`data_sample`: examples, token types, mean length, markers, the
+    declaratives the grammar derives and the implied D."""
+    from assocmem.quotations import MCCOY2020_TRAIN_EXAMPLES
+
+    described = sample["described"]
+    return (f"{sample['source']}: {len(sample['examples']):,} examples, "
+            f"{len(described['vocab'])} token types, {described['mean tokens']:.2f} tokens per "
+            f"example, markers {described['markers']} ({sample['quest share']:.1%} questions); "
+            f"the grammar derives {sample['parsed']:,} of the first {sample['tested']:,} "
+            f"declaratives; {MCCOY2020_TRAIN_EXAMPLES:,} training examples x "
+            f"{described['mean tokens']:.2f} = {sample['implied D'] / 1e6:.2f}M tokens")
+
+
+def design_sources(real, seed: int, n: int = 3000) -> dict[str, list]:
+    """The sets of examples the design table compares: McCoy et al.'s dev and test files
+    (folder ``real``; left out when None), then ``n`` examples of each sampler of
+    :data:`qf.DESIGNS`, each drawn with its own ``default_rng(seed)``."""
+    samplers = {f"{d} sampler": qf.generate(n, np.random.default_rng(seed), design=d)
+                for d in qf.DESIGNS}
+    if real is None:
+        return samplers
+    return {**{f"McCoy {s}": qf.load_mccoy(real / f"question.{s}") for s in ("dev", "test")},
+            **samplers}
+
+
+def transitive_share(design: str, subject: str = "VP_M_S") -> float:
+    """The probability that the main verb phrase of a singular (``VP_M_S``) or plural
+    (``VP_M_P``) subject is transitive (has an object, ``NP_O``) under a design."""
+    return float(sum(p for p, rhs in qf.DESIGNS[design].probabilities(subject) if "NP_O" in rhs))
+
+
+def live_plateaus(metrics: dict[int, list[dict]], floor: float) -> list[dict]:
+    """One row per depth of the live runs (``metrics``: {depth: metric rows}): the
+    :func:`plateau`'s mean and standard deviation, the last validation loss, and the
+    plateau's distance above the entropy ``floor``."""
+    rows = []
+    for depth, metric in metrics.items():
+        level = plateau(metric)
+        rows.append({"depth": depth, "plateau": level["mean"], "sd": level["sd"],
+                     "final val": [r for r in metric if "val_loss" in r][-1]["val_loss"],
+                     "plateau - floor": level["mean"] - floor})
+    return rows
+
+
+def accuracy_pairs(real, n_eval: int, seed: int) -> tuple[list[tuple[str, str]], str]:
+    """The (SOURCE, TARGET) pairs scored by greedy decoding and their name: McCoy et al.'s
+    test file (folder ``real``) or, without it, examples generated from the grammar with
+    ``default_rng(seed + 99)`` (at least 500), the first ``n_eval`` (0: all)."""
+    if real is not None:
+        pairs, name = qf.load_mccoy(real / "question.test"), "McCoy et al.'s question.test"
+    else:
+        pairs = []
+        for ex in qf.generate(max(n_eval, 500), np.random.default_rng(seed + 99)):
+            cut = ex.index("decl") if "decl" in ex else ex.index("quest")
+            pairs.append((" ".join(ex[: cut + 1]), " ".join(ex[cut + 1:])))
+        name = "examples generated from the grammar (no real test file)"
+    return (pairs[:n_eval] if n_eval else pairs), name
+
+
+def accuracy_rows(runs: dict, pairs: list[tuple[str, str]], device: str = "cpu") -> list[dict]:
+    """One row per depth of ``runs`` ({depth: run folder}): its
+    :func:`question_formation_accuracy` on ``pairs``, without the counts."""
+    from assocmem.training.runs import load_run
+
+    rows = []
+    for depth, run in runs.items():
+        model, _, data = load_run(run, device=device)
+        scores = question_formation_accuracy(model, data, pairs, device=device)
+        rows.append({"depth": depth, **{k: v for k, v in scores.items() if "count" not in k}})
+    return rows
+
+
+def archived_grid(long: Preset) -> tuple[dict, dict]:
+    """The configurations of every (depth, seed) run of the preset ``long`` and those of its
+    runs the archive holds, by (depth, seed); never trains."""
+    from assocmem.training.runs import archived_only
+
+    cfgs = {(d, s): long.train_config(d, seed=s) for s in long.seeds for d in long.depths}
+    runs = dict(zip(cfgs, archived_only(list(cfgs.values())), strict=True))
+    return cfgs, {k: v for k, v in runs.items() if v is not None}
+
+
+def archive_measurement(runs: dict) -> str:
+    """Where and when archived ``runs`` were measured, and their hours of one thread."""
+    from assocmem.training.runs import run_record
+
+    records = [run_record(r) for r in runs.values()]
+    return (f"measured on {', '.join(sorted({r['device'] for r in records}))}, "
+            f"{min(r['finished'] for r in records)[:10]}; "
+            f"{sum(r['wall_s'] for r in records) / 3600:.1f} hours of one thread")
+
+
+def plateau_evidence(long_rows: list[dict], n_runs: int, long: Preset,
+                     plateaus: dict[int, tuple[float, float]], preset: str) -> tuple:
+    """Sec. 6.2's plateau claim, judged by :func:`plateau_verdict`: on the archived runs
+    (``long_rows`` of :func:`archived_plateaus`) when all ``n_runs`` of the preset ``long`` are
+    present and none is censored, else on the live ``plateaus`` ({depth: (mean, sd)}) of the
+    ``preset``. Returns the verdict, the evidence's account of the runs, and whether the
+    archive decided."""
+    live_summary = "; ".join(f"{d} layers {p:.3f} +- {s:.3f}" for d, (p, s) in plateaus.items())
+    complete = len(long_rows) == n_runs and not any(r["censored"] for r in long_rows)
+    if not complete:
+        return (plateau_verdict([p for p, _ in plateaus.values()]),
+                f"live {preset} preset (the archived {long.name} runs are incomplete): "
+                f"plateaus (mean +- sd over the last 10% of steps) {live_summary}", False)
+
+    def span(key: str, fmt: str) -> str:
+        values = [r[key] for r in long_rows]
+        return f"{min(values):{fmt}}", f"{max(values):{fmt}}"
+
+    per_depth = "; ".join(f"{d} layers {min(v):.3f}-{max(v):.3f}" for d in long.depths
+                          for v in [[r["plateau (train)"] for r in long_rows
+                                     if r["depth"] == d]])
+    steps, val = span("stopped at", ","), span("best val", ".3f")
+    above, train_above = span("best val - floor", "+.3f"), span("plateau - floor", "+.3f")
+    source = (f"archived {long.name} runs ({len(long_rows)}: {len(long.depths)} depths x "
+              f"{len(long.seeds)} seeds, trained to their validation minimum, stopped at steps "
+              f"{steps[0]}-{steps[1]}): plateaus (mean training loss over the last 10% of "
+              f"steps) over the seeds {per_depth}; best validation losses {val[0]}-{val[1]} "
+              "with an evaluation noise (standard error over the 500 held-out examples) of "
+              f"{max(r['val se'] for r in long_rows):.4f} at most, {above[0]} to {above[1]} "
+              f"above the entropy floor (training plateaus {train_above[0]} to "
+              f"{train_above[1]}). Live {preset} preset beside it: {live_summary}")
+    return plateau_verdict([r["plateau (train)"] for r in long_rows]), source, True
