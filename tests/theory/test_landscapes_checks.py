@@ -1,6 +1,7 @@
 """Chapter 2's experiments (assocmem.theory.checks.landscapes)."""
 
 import numpy as np
+import pytest
 
 from assocmem.theory import capacity
 from assocmem.theory.checks.landscapes import (
@@ -50,3 +51,22 @@ def test_krotov_order_ladders_small():
         first = [r for r in out["rows"] if r[0] == p]
         assert np.isclose(out["grows"][p], first[-1][5] / first[0][5])
         assert np.isclose(out["flat"][p], first[-1][4] / first[0][4])
+
+
+def test_the_simulations_verdicts_in_each_outcome():
+    from assocmem.theory.checks.landscapes import capacity_order_verdict, retrieval_verdict
+
+    good = [(0, 12, 1e-12, 0.01), (1, 9, 3e-10, 0.02)]
+    assert retrieval_verdict(good, radius=0.5)
+    assert not retrieval_verdict([*good, (2, 9, 1e-6, 0.02)], radius=0.5)  # two fixed points
+    assert not retrieval_verdict([*good, (2, 9, 1e-12, 0.7)], radius=0.5)  # outside the ball
+    with pytest.raises(ValueError, match="'report'"):
+        retrieval_verdict([], radius=0.5)
+    n = 48
+    caps = {"hopfield": 5, "krotov-hopfield": 30, "demircigil": 60}
+    assert capacity_order_verdict(caps, n)
+    assert not capacity_order_verdict({**caps, "hopfield": 12}, n)  # not below n / 4
+    assert not capacity_order_verdict({**caps, "demircigil": 25}, n)  # below Krotov-Hopfield
+    assert not capacity_order_verdict({**caps, "krotov-hopfield": 50, "demircigil": 47}, n)
+    with pytest.raises(ValueError, match="lacks"):
+        capacity_order_verdict({"hopfield": 1}, n)

@@ -34,3 +34,15 @@ def test_one_layer_holding_every_pattern_is_the_shared_search():
     patterns, queries, target, rng = separated(seed=1)
     rates = stack_retrieval(patterns, queries, target, layers=1, rng=rng, depth=1)
     assert rates["disjoint attention"] == rates["shared attention"] == 1.0
+
+
+def test_the_stack_verdict_reads_only_the_divided_designs():
+    import pytest
+
+    from assocmem.theory.layered import stack_verdict
+
+    assert not stack_verdict({"shared attention": 1.0, "disjoint attention": 0.0,
+                              "Eq. 6, delta = 1": 0.5})
+    assert stack_verdict({"shared attention": 0.0, "Eq. 6, delta = 0.01": 0.995})
+    with pytest.raises(ValueError, match="divides"):
+        stack_verdict({"shared attention": 1.0})

@@ -99,6 +99,16 @@ def stack_retrieval(patterns, queries, target, layers: int, rng: np.random.Gener
     return out
 
 
+def stack_verdict(designs: dict[str, float], share: float = 0.99) -> bool:
+    """Sec. 4.1's claim that the layered structure serves as a search over all the patterns,
+    judged on :func:`stack_retrieval`'s shares: reproduced when some design that divides the
+    patterns among the layers retrieves at least ``share`` of the queries."""
+    split = [v for k, v in designs.items() if k != "shared attention"]
+    if not split:
+        raise ValueError("argument 'designs' holds no design that divides the patterns")
+    return max(split) >= share
+
+
 def mm_step(x, parts: list[np.ndarray], delta: float) -> np.ndarray:
     """A majorization-minimization step for E_global within {||x' - x||^2 <= delta}.
 

@@ -81,3 +81,24 @@ def krotov_order_ladders(rng: np.random.Generator, ladders: dict = KROTOV_LADDER
                  for p, (_, ns) in ladders.items()} for k in (0, 1)}
     return {"rows": rows, "flat": ratio[0], "grows": ratio[1],
             "quadratic_is_hopfield": quadratic_is_hopfield}
+
+
+def retrieval_verdict(report: list[tuple], radius: float, agree: float = 1e-8) -> bool:
+    """Definition 1 made concrete (the book's simulation): every ball's starts reach one fixed
+    point (their final points agree to ``agree``) lying inside the ball (closer to its pattern
+    than ``radius``). ``report``: one (pattern index, steps, spread, offset) per ball."""
+    if not report:
+        raise ValueError("argument 'report' must hold one ball at least")
+    return all(spread < agree and offset < radius for _, _, spread, offset in report)
+
+
+def capacity_order_verdict(caps: dict[str, int], n: int) -> bool:
+    """Table 1's ordering at one n (the book's simulation): Hopfield's reliable capacity below
+    n / 4 (Amit et al.'s 0.138 n), Krotov-Hopfield's above it, Demircigil's at least
+    Krotov-Hopfield's and at least n. ``caps``: the largest d with reliable recall per model."""
+    missing = {"hopfield", "krotov-hopfield", "demircigil"} - set(caps)
+    if missing:
+        raise ValueError(f"argument 'caps' lacks {sorted(missing)}")
+    return (caps["hopfield"] < n // 4 < caps["krotov-hopfield"]
+            and caps["krotov-hopfield"] <= caps["demircigil"] and caps["demircigil"] >= n)
+
