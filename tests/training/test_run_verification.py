@@ -452,3 +452,13 @@ def test_an_old_run_is_not_sealed_while_its_score_is_unreadable_or_another_write
         other.close()
     read_metrics(folder)
     assert (folder / SEAL).exists() and "metrics_sha256" in _record(folder)
+
+
+def test_a_run_cut_at_its_first_step_is_sound_and_a_bad_line_is_named_by_number(run):
+    cfg, folder = run
+    _make_old(cfg, folder, last=1, last_step=1, stopped="deadline", censored=True)
+    assert [r["step"] for r in read_metrics(folder)] == [1]  # the lowest last_step allowed
+    lines = (folder / "metrics.jsonl").read_text()
+    _forge(folder, rows=[{"step": 1}])
+    (folder / "metrics.jsonl").write_text(lines + '{"step": 2, "tr\n{"step": 3}\n')
+    _refused(folder, "line 2 of metrics.jsonl is not valid JSON")
