@@ -383,8 +383,7 @@ def _pool(workers: int):
     Each job takes its caller's working directory and settings (:func:`_caller_state`); the
     code is the one the workers imported first, as it is for the caller itself (restart the
     kernel after editing ``src/``)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from assocmem.training.workers import quiet_process_pool
 
     if not _POOLS:  # shut the pools down before the interpreter tears its modules down
         import atexit
@@ -395,8 +394,9 @@ def _pool(workers: int):
         _POOLS.pop(workers)
         pool = None
     if pool is None:
-        pool = _POOLS[workers] = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("spawn"))
+        # workers ignore SIGINT: a kernel's shutdown signals its process group, and the pool
+        # is stopped by the caller (terminated on KeyboardInterrupt, shut down at exit)
+        pool = _POOLS[workers] = quiet_process_pool(workers)
     return pool
 
 
