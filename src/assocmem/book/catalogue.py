@@ -208,6 +208,7 @@ class Claim:
     main: bool = False
     scale: dict = field(default_factory=dict)
     simulation: bool = False
+    key: str = ""  # the number the verdict rests on, in a few words (the run's)
 
     def __post_init__(self):
         if self.verdict not in VERDICTS:
@@ -253,5 +254,5 @@ def join(records: list[Record], catalogue: dict[str, Entry]) -> list[Claim]:
         claims.append(Claim(r.id, e.where, e.statement, v, r.evidence, r.notebook,
                             r.counterexample if fails else "", e.corrected if fails else "",
                             e.impact, e.text("reason", v), e.text("changes", v), e.root_cause,
-                            e.related, e.main, r.scale, e.simulation))
+                            e.related, e.main, r.scale, e.simulation, r.key))
     return claims

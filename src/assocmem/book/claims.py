@@ -63,6 +63,7 @@ class Record:
     reproduced: bool | None = None
     decisive: bool | None = None
     scale: dict = field(default_factory=dict)
+    key: str = ""  # the row's key number, in words ("29% above 15.49"), for the findings box
 
     def __post_init__(self):
         if not CLAIM_ID.match(self.id):
@@ -120,13 +121,16 @@ class Ledger:
         self._save()  # a re-run starts its notebook's ledger afresh
 
     def statement(self, id: str, *, holds: bool, evidence: str, counterexample: str = "",
-                  corrected_holds: bool | None = None, must_hold: bool = True) -> Record:
+                  corrected_holds: bool | None = None, must_hold: bool = True,
+                  key: str = "") -> Record:
         """Record a mathematical statement checked as printed (and, if it fails, corrected).
 
         A failing statement needs its ``counterexample``. If the run checked a corrected form
         (``corrected_holds``), that form must hold; with ``must_hold`` (the default), a
         statement that holds neither as printed nor corrected raises :class:`ClaimFailed`
-        after it is recorded. ``must_hold=False`` is for a statement the book refutes.
+        after it is recorded. ``must_hold=False`` is for a statement the book refutes. ``key``:
+        the number the verdict rests on, in a few words, shown beside it in the chapter's
+        findings box.
         """
         if not holds and not counterexample:
             raise ClaimFailed(f"{id} failed its check, which no counterexample explains: "
@@ -134,7 +138,7 @@ class Ledger:
         record = self._add(Record(id, "statement", self.notebook, evidence, holds=bool(holds),
                                   corrected_holds=(None if corrected_holds is None
                                                    else bool(corrected_holds)),
-                                  counterexample=counterexample))
+                                  counterexample=counterexample, key=key))
         if corrected_holds is False:
             raise ClaimFailed(f"{id}: the corrected statement fails too: {evidence}")
         if must_hold and not holds and not corrected_holds:
@@ -143,18 +147,18 @@ class Ledger:
         return record
 
     def experiment(self, id: str, *, reproduced: bool, evidence: str,
-                   decisive: bool = True, scale: dict | None = None) -> Record:
+                   decisive: bool = True, scale: dict | None = None, key: str = "") -> Record:
         """Record an empirical claim: ``reproduced`` or not, and whether the chapter's design
         can decide at this scale (``decisive``; if not, the verdict is "inconclusive at this
         scale"). ``scale``: the evidence's scale as data (parameters, tokens, vocabulary; this
         run's and the paper's), published with the row."""
         return self._add(Record(id, "experiment", self.notebook, evidence,
                                 reproduced=bool(reproduced), decisive=bool(decisive),
-                                scale=json.loads(json.dumps(scale or {}))))
+                                scale=json.loads(json.dumps(scale or {})), key=key))
 
-    def not_checkable(self, id: str, *, reason: str) -> Record:
+    def not_checkable(self, id: str, *, reason: str, key: str = "") -> Record:
         """Record a claim this book cannot check, with the reason as its evidence."""
-        return self._add(Record(id, "not checkable", self.notebook, reason))
+        return self._add(Record(id, "not checkable", self.notebook, reason, key=key))
 
     def _add(self, record: Record) -> Record:
         if record.id in self.records:

@@ -199,7 +199,7 @@ def errata_markdown(claims: list[Claim]) -> str:
     return "\n".join(parts)
 
 
-CSV_FIELDS = ("id", "where", "statement", "verdict", "impact", "reason", "evidence",
+CSV_FIELDS = ("id", "where", "statement", "verdict", "key", "impact", "reason", "evidence",
               "counterexample", "corrected", "changes", "root_cause", "related", "main",
               "chapter", "schema_version")
 
@@ -266,7 +266,8 @@ def with_claim_boxes(notebook: dict, catalogue: dict[str, Entry], name: str = "n
 def findings_box(claims: list[Claim]) -> str:
     """A chapter's findings at a glance, from the rows its run wrote to the ledger: every
     claim it checks, most severe verdict first, with where it stands in the paper, the verdict,
-    the impact and a link to the section that checks it. Empty when the chapter records none."""
+    the number it rests on (the run's ``key``), the impact and a link to the section that
+    checks it. Empty when the chapter records none."""
     if not claims:
         return ""
     rows = sorted(claims, key=lambda c: SEVERITY.index(c.verdict))
@@ -275,7 +276,8 @@ def findings_box(claims: list[Claim]) -> str:
              f"built ({_counts([c.verdict for c in claims], SEVERITY)}); each links to the "
              "section that checks it.", ""]
     for c in rows:
-        lines.append(f"- **{c.verdict}** (impact: {c.impact}): {{ref}}`{_cell(c.where)} "
+        key = f" \u2014 {c.key}" if c.key else ""
+        lines.append(f"- **{c.verdict}**{key} (impact: {c.impact}): {{ref}}`{_cell(c.where)} "
                      f"<{c.id}>`" + (" *(a main result)*" if c.main else ""))
     return "\n".join([*lines, "```"])
 
