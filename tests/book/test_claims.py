@@ -290,6 +290,14 @@ def test_every_claim_box_and_ledger_call_in_the_notebooks_names_a_catalogue_id()
             assert cid in real, f"{path.name} names {cid!r}, which is not in the catalogue"
         for cid in called.findall(text):  # its text lives beside the chapter that records it
             assert real[cid].chapter == path.stem, f"{cid} is in {real[cid].chapter}'s file"
+        for call in re.finditer(r"ledger\.(?:statement|experiment|not_checkable)\(", text):
+            depth, end = 0, call.end() - 1
+            for end in range(call.end() - 1, len(text)):
+                depth += {"(": 1, ")": -1}.get(text[end], 0)
+                if depth == 0:
+                    break
+            assert "key=" in text[call.start():end], \
+                f"{path.name}: a ledger call without its key number: {text[call.start():end][:60]}"
         for cid in called.findall(text):  # the scorecard links to the section checking it
             assert f"({cid})=" in text, f"{path.name} records {cid!r} but has no ({cid})= label"
     boxes = {cid for path in Path(__file__).parents[2].glob("notebooks/*.md")
@@ -315,14 +323,16 @@ def test_each_chapter_opens_with_its_findings_from_the_ledger(tmp_path):
 
     book = ledger(tmp_path)
     book.statement("a", holds=True, evidence="e")
-    book.statement("c", holds=False, evidence="e", counterexample="x", must_hold=False)
+    book.statement("c", holds=False, evidence="e", counterexample="x", must_hold=False,
+                   key="L = -3.2 < 1")
     book.experiment("d2", reproduced=False, evidence="e", decisive=False)
     rows = load_claims(tmp_path)
     box = findings_box(rows)
     assert box.startswith("```{admonition} Findings of this chapter")
     assert "3 claims checked" in box and "1 refuted; 1 inconclusive at this scale; 1 holds" in box
     lines = [line for line in box.splitlines() if line.startswith("- ")]
-    assert lines[0].startswith("- **refuted** (impact: main result)") and "<c>`" in lines[0]
+    assert lines[0].startswith("- **refuted** \u2014 L = -3.2 < 1 (impact: main result)")
+    assert "<c>`" in lines[0] and lines[1].startswith("- **inconclusive at this scale** (impact")
     assert "a main result" in lines[0] and lines[-1].startswith("- **holds**")
     notebook = {"cells": [{"cell_type": "code", "source": "x = 1"},
                           {"cell_type": "markdown", "source": "# Title\n\nIntro."},
