@@ -46,3 +46,16 @@ def test_the_stack_verdict_reads_only_the_divided_designs():
     assert stack_verdict({"shared attention": 0.0, "Eq. 6, delta = 0.01": 0.995})
     with pytest.raises(ValueError, match="divides"):
         stack_verdict({"shared attention": 1.0})
+
+
+def test_the_spread_sweep_retrieves_only_well_separated_patterns():
+    from assocmem.theory.layered import spread_sweep
+
+    results, inputs = spread_sweep(30, 8, 50, 10, np.random.default_rng(3), spreads=(0.3, 4.0))
+    (crowded, c_err), (separated, s_err) = results[0.3], results[4.0]
+    assert crowded < separated and c_err.shape == s_err.shape == (11, 50)
+    assert np.allclose(s_err[0], 0.15)  # every query starts at 30% of the separation radius
+    assert (s_err[-1] < 0.05).mean() == 1.0 and (c_err[-1] < 0.05).mean() < 0.5
+    sphere, queries, target = inputs[4.0]
+    gaps = np.linalg.norm(sphere[target] - queries, axis=1) / separated
+    assert np.allclose(gaps, 0.15)

@@ -402,3 +402,16 @@ def seed_losses(metrics: dict[tuple[int, int], list[dict]], floor: float, *, tit
            ylim=(0.9, 1.6), title=title)
     ax.legend(fontsize=8)
     return fig
+
+
+def retrieval_errors(results: dict) -> plt.Figure:
+    """The median distance of a stack's state to its target pattern, divided by the patterns'
+    minimum distance, after each layer, one line per pattern set
+    (:func:`assocmem.theory.layered.spread_sweep`'s ``results``)."""
+    fig, ax = plt.subplots(figsize=(7, 3.8))
+    for min_dist, error in results.values():
+        ax.semilogy(np.median(error, axis=1) + 1e-17, "o-", label=f"min distance {min_dist:.1f}")
+    ax.set(xlabel="layer", ylabel="median distance to target / min distance")
+    ax.legend()
+    return fig
+

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from assocmem.theory.energy import global_energy, nearest_pattern_distance, retrieval_update
+from assocmem.theory.energy import (
+    global_energy,
+    nearest_pattern_distance,
+    retrieval_update,
+    squared_distances,
+)
 from assocmem.validate import check_array, check_float, check_int
 
 
@@ -64,6 +69,32 @@ def attention_stack(x0, patterns, depth: int, beta: float = 1.0) -> np.ndarray:
         x = retrieval_update(x, patterns, beta)
         out.append(x)
     return np.array(out)
+
+
+def spread_sweep(n_patterns: int, dim: int, n_queries: int, depth: int,
+                 rng: np.random.Generator, spreads=(0.5, 1.0, 2.0, 4.0),
+                 start: float = 0.3) -> tuple[dict, dict]:
+    """A stack of ``depth`` attention layers sharing one memory (:func:`attention_stack`) as a
+    nearest-pattern search, on ``n_patterns`` random patterns on a sphere of radius
+    spread * sqrt(dim) / 2, for each spread: each query starts at ``start`` x the separation
+    radius (half the patterns' minimum distance) from its target pattern. Returns
+    ``results`` {spread: (minimum distance, distance to the target / minimum distance after
+    each layer, shape (depth + 1, n_queries))} and ``inputs`` {spread: (patterns, queries,
+    targets)}. Draws from ``rng`` in a fixed order: the patterns, the targets, the noise."""
+    results, inputs = {}, {}
+    for spread in spreads:
+        sphere = rng.normal(size=(n_patterns, dim))
+        sphere *= spread * np.sqrt(dim) / 2 / np.linalg.norm(sphere, axis=1, keepdims=True)
+        gaps = squared_distances(sphere, sphere) + np.eye(n_patterns) * 1e12
+        min_dist = float(np.sqrt(gaps.min()))
+        target = rng.integers(n_patterns, size=n_queries)
+        noise = rng.normal(size=(n_queries, dim))
+        noise *= start * (min_dist / 2) / np.linalg.norm(noise, axis=1, keepdims=True)
+        iterates = attention_stack(sphere[target] + noise, sphere, depth)
+        error = np.linalg.norm(iterates - sphere[target], axis=-1) / min_dist
+        results[spread] = (min_dist, error)
+        inputs[spread] = (sphere, sphere[target] + noise, target)
+    return results, inputs
 
 
 def stack_retrieval(patterns, queries, target, layers: int, rng: np.random.Generator,
