@@ -72,6 +72,9 @@ _build/html/index.html: $(EXECUTED) $(BOOK_PAGES) $(BOOK_SRC) $(CLAIMS) $(MATHJA
 	$(BIN)/python -m assocmem.book.build --executed _build/executed \
 		--ledger $(ASSOCMEM_LEDGER_DIR) --out _build/book_src --mathjax node_modules/mathjax/es5
 	$(BIN)/jupyter-book build _build/book_src --path-output . $(JBFLAGS)
+	@# Sphinx copies html_extra_path only when a page is out of date: publish the ledger files
+	@# (claims.json/csv) and scripts of an edit no page shows, too
+	cp -ru _build/book_src/_extra/. _build/html/
 	@test -f $@
 
 book: setup _build/html/index.html

@@ -199,9 +199,9 @@ def errata_markdown(claims: list[Claim]) -> str:
     return "\n".join(parts)
 
 
-CSV_FIELDS = ("id", "where", "statement", "verdict", "key", "impact", "reason", "evidence",
+CSV_FIELDS = ("id", "where", "statement", "verdict", "impact", "reason", "evidence",
               "counterexample", "corrected", "changes", "root_cause", "related", "main",
-              "chapter", "schema_version")
+              "chapter", "schema_version", "key")  # a new column goes last: cited positions hold
 
 
 def ledger_rows(claims: list[Claim]) -> list[dict]:
