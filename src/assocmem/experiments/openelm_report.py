@@ -164,7 +164,9 @@ def words_to_tokens_reason() -> str:
 
     needed = reading.needed_tokens_per_word(PAPER_SIZES[-1], PAPER_SEC63_DATA["words"],
                                             PAPER_SEC63_DATA["val_fraction"])
-    return (f"the largest D needs {PAPER_SIZES[-1] / 1e6:.2f}M / (0.95 x 180M) = {needed:.2f} "
+    words, kept = PAPER_SEC63_DATA["words"], 1 - PAPER_SEC63_DATA["val_fraction"]
+    return (f"the largest D needs {PAPER_SIZES[-1] / 1e6:.2f}M / ({kept:g} x {words / 1e6:.0f}M) "
+            f"= {needed:.2f} "
             "GPT-2 tokens per word of the SPGC; GPT-2's BPE merges are not shipped offline, so "
             "the tokens per word of SPGC's text under GPT-2's encoding cannot be measured here.")
 
