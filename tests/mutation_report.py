@@ -6,7 +6,7 @@ A mutant counts as killed when a test failed under it (or it crashed the tests);
 when the tests passed, or when no selected test calls its function ("no tests"). A timeout
 (the tests ran past mutmut's limit) is shown apart and left out of the score: it is a mutant
 that hangs, or tests slowed by a loaded machine, and only a rerun tells which. Of
-``training/runs.py`` only the verification code is scored (:data:`SCORED`, the mutant names
+``training/store.py`` only the verification code is scored (:data:`SCORED`, the mutant names
 `make mutation` runs).
 """
 
@@ -19,8 +19,10 @@ from pathlib import Path
 
 # the mutants `make mutation` runs (mutmut's names: module.x_function__mutmut_N)
 SCORED = ("assocmem.theory.*", "assocmem.neighbors.*", "assocmem.training.integrity.*",
-          "assocmem.training.runs.x__verified__*", "assocmem.training.runs.x_verify_run__*",
-          "assocmem.training.runs.x__complete__*")
+          "assocmem.training.store.x__verify_cached__*", "assocmem.training.store.x__complete__*",
+          "assocmem.training.store.x__verify_archived__*", "assocmem.training.store.x__contents__*",
+          "assocmem.training.store.x_verify__*", "assocmem.training.store.x_find__*",
+          "assocmem.training.store.x__is_run__*")
 KILLED = {1, 3, -11, -9}  # mutmut's exit codes: a test failed, pytest failed, a crash
 SURVIVED = {0, 5, 33}  # passed, or no test selected
 TIMEOUT = {36, -24, 24, 152, 255}

@@ -78,7 +78,8 @@ def test_each_gpu_preset_trains_on_the_cpu_at_a_tiny_size(tmp_path, monkeypatch)
     """The smoke mode of the gpu presets: their own configurations, moved to the CPU and cut to
     a few steps (and, for text, a small prefix of the fallback corpus)."""
     from assocmem.data.text import corpus_argument
-    from assocmem.training.runs import cached_train, read_metrics
+    from assocmem.training.runs import cached_train
+    from assocmem.training.store import read_metrics
 
     monkeypatch.setenv("ASSOCMEM_RUNS_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("ASSOCMEM_RUN_ARCHIVE", str(tmp_path / "archive"))

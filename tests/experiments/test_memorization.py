@@ -69,7 +69,7 @@ def test_the_search_archives_each_run_with_its_score_and_reads_it_back(tmp_path,
     import shutil
 
     from assocmem.experiments.memorization import search
-    from assocmem.training.archive import CorruptRun
+    from assocmem.training.store import CorruptRun
 
     monkeypatch.setenv("ASSOCMEM_RUNS_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("ASSOCMEM_RUN_ARCHIVE", str(tmp_path / "archive"))

@@ -18,11 +18,12 @@ def outcome(d, width, seed=0, memorized=True, loss=0.5, best=None, n=1000):
 
 
 def test_chapter_parameters_completes_and_checks(monkeypatch):
-    monkeypatch.setattr("assocmem.training.archive.largest_present", lambda presets: None)
+    monkeypatch.setattr("assocmem.training.store.largest_present", lambda presets: None)
     p = report.chapter_parameters("cpu", [], [32, 8, 16], 0, 4000, "")
     assert p["d_values"] == list(CPU.d_values) and p["widths"] == [8, 16, 32]
-    assert p["long"] is LONG and p["spec"] is CPU
-    assert report.chapter_parameters("cpu", [], [], 1, 100, "gpu")["long"] is PRESETS["gpu"]
+    assert p["archived_preset"] is LONG and p["live_preset"] is CPU
+    gpu = report.chapter_parameters("cpu", [], [], 1, 100, "gpu")["archived_preset"]
+    assert gpu is PRESETS["gpu"]
     with pytest.raises(ValueError, match="at least 5"):
         report.chapter_parameters("cpu", [8, 16, 32, 64], [], 0, 4000, "")
     with pytest.raises(ValueError, match="1.5 decades"):

@@ -27,7 +27,8 @@ def live_crit(table):
 
 def test_chapter_parameters_checks_each_parameter():
     p = report.chapter_parameters("cpu", "gpu", "cpu", 0.04, 2, 0, 4000, "")
-    assert p["spec"] is PRESETS["cpu"] and p["long"] is PRESETS["gpu"] and p["workers"] == 2
+    assert p["live_preset"] is PRESETS["cpu"] and p["archived_preset"] is PRESETS["gpu"]
+    assert p["workers"] == 2
     with pytest.raises(ValueError, match="'archived'"):
         report.chapter_parameters("cpu", "paper", "cpu", 0.04, 2, 0, 4000, "")
     with pytest.raises(ValueError, match="'sigma2'"):
@@ -151,7 +152,7 @@ def test_model_sizes_and_gpu_runs():
 
 def test_grid_noise_and_retrained_runs(monkeypatch):
     g = grid()
-    monkeypatch.setattr("assocmem.training.runs.val_rows", lambda d: d)
+    monkeypatch.setattr("assocmem.training.store.val_rows", lambda d: d)
     monkeypatch.setattr(report, "evaluation_noise", lambda rows: {
         "se": rows, "halves_gap": 2 * rows, "sequences": 10, "tokens": 640})
     dirs = {k: 0.01 * i for i, k in enumerate(g.crit)}
@@ -161,10 +162,10 @@ def test_grid_noise_and_retrained_runs(monkeypatch):
     assert text[2] == ("seed spread of the minimal validation loss per cell: median 0.1000 nats, "
                        "max 0.1000")
     g.records["Model 1", 200, 0]["extends"] = "capped"  # continued from its checkpoint
-    monkeypatch.setattr("assocmem.training.archive.find", lambda cfg: "capped")
-    monkeypatch.setattr("assocmem.training.runs.read_metrics", lambda d: d)
+    monkeypatch.setattr("assocmem.training.store.find", lambda cfg, cache: "capped")
+    monkeypatch.setattr("assocmem.training.store.read_metrics", lambda d: d)
     monkeypatch.setattr("assocmem.training.runs.first_divergence", lambda a, b: 7)
-    monkeypatch.setattr("assocmem.training.runs.run_record", lambda d: {"last_step": 3000})
+    monkeypatch.setattr("assocmem.training.store.run_record", lambda d: {"last_step": 3000})
     g.preset.run_config = lambda m, d, corpus, seed: (m, d, seed)
     lines = report.retrained_runs(g, dirs, {}).splitlines()
     assert lines[0] == ("1 continued from the capped run's checkpoint, 3 retrained from their "

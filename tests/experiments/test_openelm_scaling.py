@@ -236,6 +236,18 @@ def test_table3_verdict_without_a_usable_grid_and_with_censored_d_star():
     assert "D* censored for Model 2, Model 3" in table3_findings(verdict, {"gpu": cut})
 
 
+
+def test_table3_key_gives_each_grids_sweep_beside_its_interval():
+    from assocmem.experiments.openelm_scaling import table3_key, table3_verdict
+
+    verdict = table3_verdict([_grid("cpu-long", 0.24, 0.27),
+                              _grid("gpu", np.nan, np.nan, censored_models=("Model 2",))])
+    key = table3_key(verdict, 0.04)
+    assert key.startswith("k: cpu-long [0.24, 0.27] at sigma^2 = 0.04, [-0.06, 0.27] over the "
+                          "sweep; gpu none (D* censored), ")
+    assert key.endswith("; Prop. 5: 1/2")
+    assert table3_key(table3_verdict([]), 0.04) == "k: no grid; Prop. 5: 1/2"
+
 def _seeds(preset_name, minima, steps, censored=False, pair_se=0.001):
     from assocmem.experiments.openelm_scaling import Criterion, SeedsEvidence
 

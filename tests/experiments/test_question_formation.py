@@ -24,7 +24,8 @@ def test_archived_runs_are_tabled_against_the_floor(tmp_path, monkeypatch):
     """A short criterion-trained run (it keeps its validation rows) of the tiny preset."""
     import dataclasses
 
-    from assocmem.training.runs import cached_train, run_record
+    from assocmem.training.runs import cached_train
+    from assocmem.training.store import run_record
 
     monkeypatch.setenv("ASSOCMEM_RUNS_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("ASSOCMEM_RUN_ARCHIVE", str(tmp_path / "archive"))

@@ -153,8 +153,8 @@ def test_the_family_is_scored_archived_and_read_back_without_training(tmp_path, 
         twin_pairs,
         unpaired_twins,
     )
-    from assocmem.training import archive
-    from assocmem.training.runs import run_record
+    from assocmem.training import store
+    from assocmem.training.store import run_record
 
     monkeypatch.setenv("ASSOCMEM_RUNS_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("ASSOCMEM_RUN_ARCHIVE", str(tmp_path / "archive"))
@@ -190,7 +190,7 @@ def test_the_family_is_scored_archived_and_read_back_without_training(tmp_path, 
     assert row["stop step, here"] == row["stop step, twin"] == 100
     # a twin of the first (censored) run only: the final runs cannot be paired
     first16 = small.configs(corpus)[16, 0]
-    shutil.copytree(archive.find(first16),
+    shutil.copytree(store.find(first16, cache=False),
                     tmp_path / "archive" / f"elm-other-first-{first16.key()}")
     shutil.rmtree(twin)
     assert twin_pairs(final) == [] and unpaired_twins(final, corpus, small) == [(16, 0)]

@@ -8,18 +8,10 @@ import numpy as np
 import pytest
 
 from assocmem.experiments.question_formation import PRESETS
-from assocmem.training import archive
+from assocmem.training import store
 from assocmem.training.loop import logged_steps
-from assocmem.training.runs import (
-    CorruptRun,
-    archive_run,
-    cached_train,
-    cached_train_many,
-    read_metrics,
-    run_dir,
-    run_record,
-    val_rows,
-)
+from assocmem.training.runs import CorruptRun, cached_train, cached_train_many
+from assocmem.training.store import archive_run, read_metrics, run_dir, run_record, val_rows
 
 
 def tiny(**overrides):
@@ -66,7 +58,7 @@ def test_an_archived_run_is_read_first_and_verified(tmp_path, monkeypatch):
     cached_train(cfg, tmp_path / "cache", progress=False)
     live = read_metrics(run_dir(cfg, tmp_path / "cache"))
     kept = archive_run(cfg, "python -m assocmem.training ...", root=tmp_path / "cache")
-    assert archive.find(cfg) == kept
+    assert store.find(cfg, cache=False) == kept
     rows = read_metrics(kept)
     assert [r["step"] for r in rows] == [r["step"] for r in live]
     gaps = [abs(a["train_loss"] - b["train_loss"]) for a, b in zip(rows, live, strict=True)]
@@ -85,7 +77,7 @@ def test_an_archived_run_is_read_first_and_verified(tmp_path, monkeypatch):
     (kept / "metrics.jsonl.gz").write_bytes(gzip.compress(data.replace("1", "2", 1).encode()))
     with pytest.raises(CorruptRun, match=rf"archived run {kept.name} .* digest"):
         read_metrics(kept)
-    np.testing.assert_equal(archive.size_bytes(tmp_path / "archive") > 0, True)
+    np.testing.assert_equal(store.size_bytes(tmp_path / "archive") > 0, True)
 
 
 def test_twins_are_the_same_configuration_archived_under_another_name(tmp_path):
@@ -101,17 +93,17 @@ def test_twins_are_the_same_configuration_archived_under_another_name(tmp_path):
     (root / f"{cfg.name}-{tiny(eval_batches=0, lr=0.5).key()}").mkdir()
     twin = dataclasses.replace(cfg, name="other")
     assert twin.key() == cfg.key()
-    assert archive.twins(cfg, root) == [root / f"other-{cfg.key()}"]
-    assert archive.twins(twin, root) == [root / f"{cfg.name}-{cfg.key()}"]
+    assert store.twins(cfg, root) == [root / f"other-{cfg.key()}"]
+    assert store.twins(twin, root) == [root / f"{cfg.name}-{cfg.key()}"]
 
 
 def test_the_project_archive_is_small_and_every_run_in_it_verifies():
-    root = archive.archive_root()
-    assert archive.size_bytes(root) < 20e6 if root.exists() else True
+    root = store.archive_root()
+    assert store.size_bytes(root) < 20e6 if root.exists() else True
     folders = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
                      and not p.name.endswith(".tmp")) if root.exists() else []
     for folder in folders:  # every folder: one without a record is an error too
-        record, rows = archive.verify(folder)  # its seal, its record against its metrics
+        record, rows = store.verify(folder)  # its seal, its record against its metrics
         assert rows and record["command"].startswith("python -m")
 
 
@@ -126,7 +118,7 @@ def test_the_first_steps_of_an_archived_run_are_recreated(tmp_path):
     from assocmem.data.text import corpus_argument
     from assocmem.training.loop import read_config, train
 
-    records = sorted(archive.archive_root().glob("*/record.json"))
+    records = sorted(store.archive_root().glob("*/record.json"))
     if not records:
         pytest.skip("the project's archive holds no run yet")
     folder = records[0].parent
@@ -145,7 +137,7 @@ def test_the_first_steps_of_an_archived_run_are_recreated(tmp_path):
     finally:
         torch.set_num_threads(threads)
     again = [json.loads(line) for line in (tmp_path / "again" / "metrics.jsonl").open()]
-    kept = {r["step"]: r["train_loss"] for r in archive.read(folder)}
+    kept = {r["step"]: r["train_loss"] for r in store.read_metrics(folder)}
     gaps = [abs(r["train_loss"] - kept[r["step"]]) for r in again]
     assert len(gaps) == 10 and max(gaps) < 1e-3, gaps
 
@@ -171,10 +163,11 @@ def test_a_censored_run_extended_from_its_checkpoint_is_the_run_trained_to_the_n
     assert record["last_step"] == run_record(scratch)["last_step"] == 16
     # the archive then reads the extension in place of the censored run, and says so
     archive_run(short, "python -m ...", root=tmp_path / "a")
-    assert archived_only([short], extend_to=16) == [archive.find(short)]  # not archived yet
+    # not archived yet
+    assert archived_only([short], extend_to=16) == [store.find(short, cache=False)]
     kept = archive_run(longer, "python -m ...", root=tmp_path / "a")
     assert archived_only([short], extend_to=16) == [kept]
-    assert archived_only([short]) == [archive.find(short)]
+    assert archived_only([short]) == [store.find(short, cache=False)]
     assert run_record(kept)["extends"]["key"] == short.key()
 
 
@@ -215,12 +208,14 @@ def test_train_all_continues_its_censored_runs_to_the_presets_larger_cap(tmp_pat
     args = SimpleNamespace(workers=1, archive=True, corpus="", experiment="question_formation",
                            preset="p", deadline=None, smoke=False)
     cli.train_all(args, {"c": censored, "s": stopping})
-    longer = archive.find(extension(censored, 16))
-    assert longer is not None and archive.find(stopping) and archive.find(censored)
+    longer = store.find(extension(censored, 16), cache=False)
+    assert longer is not None
+    assert store.find(stopping, cache=False) and store.find(censored, cache=False)
     record = run_record(longer)
     assert record["extends"]["key"] == censored.key()
     assert "--run-name c --steps 16 --out runs/" in record["command"]
-    assert archive.find(extension(stopping, 60)) is None  # stopped by patience: not extended
+    # stopped by patience: not extended
+    assert store.find(extension(stopping, 60), cache=False) is None
 
 
 def test_min_delta_stops_a_run_whose_minimum_moves_by_less(tmp_path):
@@ -250,18 +245,18 @@ def test_the_largest_archived_preset_is_found_by_its_run_names(tmp_path):
         (root / name).mkdir(parents=True)
         (root / name / "record.json").write_text("{}")
 
-    assert archive.largest_present(needed, root=root) is None
+    assert store.largest_present(needed, archive_dir=root) is None
     (root / "elm-cpu-long-model1-D8000-s0-abc").mkdir(parents=True)
-    assert archive.largest_present(needed, root=root) is None  # no record
+    assert store.largest_present(needed, archive_dir=root) is None  # no record
     (root / "elm-cpu-long-model1-D8000-s0-abc" / "record.json").write_text("{}")
-    assert archive.largest_present(needed, root=root) == "cpu-long"
+    assert store.largest_present(needed, archive_dir=root) == "cpu-long"
     run("elm-gpu-w16-D8000-s0-abc")
     run("elm-gpu-model1-D8000-s0-abc")  # one gpu run of the two a grid needs: passed over
-    assert archive.largest_present(needed, root=root) == "cpu-long"
+    assert store.largest_present(needed, archive_dir=root) == "cpu-long"
     run("elm-gpu-model2-D8000-s0-abc")
-    assert archive.largest_present(needed, root=root) == "gpu"
+    assert store.largest_present(needed, archive_dir=root) == "gpu"
     with pytest.raises(ValueError, match="'names': no preset 'paper'"):
-        archive.largest_present(needed, names=("paper",), root=root)
+        store.largest_present(needed, names=("paper",), archive_dir=root)
     from assocmem.experiments import memorization, openelm_scaling, question_formation, radius
 
     assert openelm_scaling.PRESETS["cpu-long"].grid_runs == 3 * 12 * 3
@@ -291,7 +286,8 @@ def test_provenance_says_which_runs_came_from_a_dirty_tree(tmp_path):
     from types import SimpleNamespace
 
     preset = SimpleNamespace(name="tiny", run_glob="elm-tiny-*")
-    assert archive.provenance(preset, root=tmp_path) == "No run of the tiny preset is archived."
+    none = store.provenance(preset, archive_dir=tmp_path)
+    assert none == "No run of the tiny preset is archived."
     for i, commit in enumerate(["abc1234", "abc1234 with uncommitted changes under src/",
                                 "def5678"]):
         run = tmp_path / f"elm-tiny-{i}"
@@ -299,10 +295,10 @@ def test_provenance_says_which_runs_came_from_a_dirty_tree(tmp_path):
         (run / "record.json").write_text(json.dumps(
             {"commit": commit, "device": "CPU", "finished": f"2026-12-0{i + 1}T10:00:00"}))
     (tmp_path / "elm-other-0").mkdir()  # another preset's run is not counted
-    text = archive.provenance(preset, root=tmp_path)
+    text = store.provenance(preset, archive_dir=tmp_path)
     assert text == ("3 archived runs of the tiny preset, made 2026-12-01 to 2026-12-03 on CPU: "
                     "1 from a working tree with uncommitted changes under src/ (on abc1234), "
                     "not yet re-made from a clean commit; 2 from clean commits "
                     "(abc1234, def5678).")
-    assert archive.provenance(preset, root=tmp_path, label="the family").startswith(
+    assert store.provenance(preset, archive_dir=tmp_path, label="the family").startswith(
         "3 archived runs of the family")

@@ -14,16 +14,9 @@ import numpy as np
 import pytest
 
 from assocmem.experiments.question_formation import PRESETS
-from assocmem.training import archive
-from assocmem.training.runs import (
-    CorruptRun,
-    archive_run,
-    cached_train,
-    read_metrics,
-    run_lock,
-    run_record,
-    val_rows,
-)
+from assocmem.training import store
+from assocmem.training.runs import CorruptRun, cached_train, run_lock
+from assocmem.training.store import archive_run, read_metrics, run_record, val_rows
 
 SEAL = "SHA256SUMS"
 
@@ -121,13 +114,14 @@ def test_every_file_of_an_archived_run_is_verified(made, tmp_path, case):
     root = tmp_path / "archive"
     folder = root / kept.name
     shutil.copytree(kept, folder)
-    assert archive.find(cfg, root) == folder and run_record(folder)["archived"]
+    assert store.find(cfg, cache=False, archive_dir=root) == folder
+    assert run_record(folder)["archived"]
     name, corrupt, named = ARCHIVED[case]
     corrupt(folder / name)
     pattern = rf"{folder.name}\b.*{named}"
     with pytest.raises(CorruptRun, match=pattern):  # never an absent run
-        archive.find(cfg, root)
-    for read in (run_record, read_metrics, val_rows, archive.read):
+        store.find(cfg, cache=False, archive_dir=root)
+    for read in (run_record, read_metrics, val_rows, store.verify):
         with pytest.raises(CorruptRun, match=pattern):
             read(folder)
 
@@ -186,18 +180,18 @@ def test_a_folder_of_the_archive_without_its_record_is_an_error_not_an_absent_ru
     shutil.copytree(kept, root / kept.name)
     (root / kept.name / "record.json").unlink()
     with pytest.raises(CorruptRun, match=rf"{kept.name}\b.*record.json is missing"):
-        archive.find(cfg, root)
+        store.find(cfg, cache=False, archive_dir=root)
     with pytest.raises(CorruptRun, match="record.json is missing"):
-        archive.largest_present({"tiny": SimpleNamespace(grid_runs=1, run_glob=kept.name)},
-                                names=("tiny",), root=root)
+        store.largest_present({"tiny": SimpleNamespace(grid_runs=1, run_glob=kept.name)},
+                              names=("tiny",), archive_dir=root)
     twin = root / f"other-{cfg.key()}"
     twin.mkdir()
     (twin / "config.json").write_text("{}")
     with pytest.raises(CorruptRun, match=rf"other-{cfg.key()}\b.*record.json is missing"):
-        archive.twins(cfg, root)
+        store.twins(cfg, root)
     (twin / "config.json").unlink()  # an empty folder (git keeps none) is no run
     (root / kept.name).rename(root / "elsewhere")
-    assert archive.find(cfg, root) is None and archive.twins(cfg, root) == []
+    assert store.find(cfg, cache=False, archive_dir=root) is None and store.twins(cfg, root) == []
 
 
 def test_archiving_seals_the_run_and_the_migration_seals_only_runs_that_check_out(made,
@@ -214,21 +208,21 @@ def test_archiving_seals_the_run_and_the_migration_seals_only_runs_that_check_ou
     for folder in (good, bad):
         (folder / SEAL).unlink()  # runs archived before seals existed
     with pytest.raises(CorruptRun, match=f"{SEAL} is missing: the run is not sealed.*--seal"):
-        archive.find(cfg, root)
+        store.find(cfg, cache=False, archive_dir=root)
     _flip_censored(bad / "record.json")
-    assert archive.main(["--seal", "--root", str(root)]) == 1
+    assert store.main(["--seal", "--root", str(root)]) == 1
     out = capsys.readouterr()
     assert "1 sealed, 0 verified, 1 failed: " + bad.name in out.out
     assert "says censored=True" in out.err and "Not sealed" in out.err
-    assert archive.find(cfg, root) == good and not (bad / SEAL).exists()
-    assert archive.main(["--check", "--root", str(root)]) == 1  # the bad one still fails
+    assert store.find(cfg, cache=False, archive_dir=root) == good and not (bad / SEAL).exists()
+    assert store.main(["--check", "--root", str(root)]) == 1  # the bad one still fails
     shutil.rmtree(bad)
-    assert archive.main(["--seal", "--root", str(root)]) == 0  # sealed already: verified
+    assert store.main(["--seal", "--root", str(root)]) == 0  # sealed already: verified
     assert "0 sealed, 1 verified, 0 failed" in capsys.readouterr().out
 
 
 def test_a_score_written_beside_a_finished_run_is_sealed_and_then_checked(tmp_path):
-    from assocmem.training.runs import write_score
+    from assocmem.training.store import write_score
 
     out = cached_train(tiny(), tmp_path, progress=False)
     write_score(out, {"recall": 0.5})

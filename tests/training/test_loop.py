@@ -16,7 +16,8 @@ from assocmem.experiments.question_formation import PRESETS
 from assocmem.training import loop as training
 from assocmem.training.loop import TrainConfig, _read_metrics
 from assocmem.training.openelm import OpenELM, OpenELMConfig
-from assocmem.training.runs import cached_train, read_metrics
+from assocmem.training.runs import cached_train
+from assocmem.training.store import read_metrics
 
 ENV = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONUNBUFFERED": "1"}
 TINY = ["--experiment", "question_formation", "--preset", "tiny", "--run-name", "depth-2"]

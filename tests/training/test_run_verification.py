@@ -19,7 +19,8 @@ from assocmem.training.integrity import (
     write_seal,
 )
 from assocmem.training.loop import CACHE_FILES, logged_steps
-from assocmem.training.runs import CorruptRun, cached_train, read_metrics, run_record
+from assocmem.training.runs import CorruptRun, cached_train
+from assocmem.training.store import read_metrics, run_record
 
 
 def tiny(**overrides):

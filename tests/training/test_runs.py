@@ -12,14 +12,8 @@ import pytest
 
 from assocmem.experiments.question_formation import PRESETS
 from assocmem.training.loop import TrainConfig, logged_steps
-from assocmem.training.runs import (
-    CorruptRun,
-    cached_train,
-    cached_train_many,
-    load_run,
-    read_metrics,
-    run_dir,
-)
+from assocmem.training.runs import CorruptRun, cached_train, cached_train_many, load_run
+from assocmem.training.store import read_metrics, run_dir
 
 
 def tiny(**overrides):

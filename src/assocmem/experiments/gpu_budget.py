@@ -128,8 +128,9 @@ def openelm_remaining_steps(corpus: dict) -> dict[str, int]:
     a missing run its typical steps, a run censored at its cap without an archived extension
     the steps to the preset's ``extend_cap`` (an upper bound), a finished run none."""
     from assocmem.experiments import openelm_scaling
-    from assocmem.training import archive
-    from assocmem.training.runs import extension, run_record
+    from assocmem.training import store
+    from assocmem.training.runs import extension
+    from assocmem.training.store import run_record
 
     elm = openelm_scaling.PRESETS["gpu"]
     grid = [elm.run_config(mo, d, corpus, seed=s) for s in elm.seeds for mo in elm.models
@@ -138,11 +139,11 @@ def openelm_remaining_steps(corpus: dict) -> dict[str, int]:
     for part, cfgs in (("grid", grid), ("F.2", elm.robustness_configs(corpus).values())):
         steps = 0
         for cfg in cfgs:
-            found = archive.find(cfg)
+            found = store.find(cfg, cache=False)
             if found is None:
                 steps += MEASURED.typical_steps("10")
-            elif run_record(found)["censored"] and archive.find(
-                    extension(cfg, elm.extend_cap)) is None:
+            elif run_record(found)["censored"] and store.find(
+                    extension(cfg, elm.extend_cap), cache=False) is None:
                 steps += elm.extend_cap - run_record(found)["last_step"]
         left[part] = steps
     return left

@@ -25,17 +25,11 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from assocmem.training import archive
+from assocmem.training import store
 from assocmem.training.generation import greedy_complete
 from assocmem.training.loop import TrainConfig, evaluate
-from assocmem.training.runs import (
-    archive_run,
-    cached_train,
-    cached_train_many,
-    load_run,
-    read_metrics,
-    run_record,
-)
+from assocmem.training.runs import cached_train, cached_train_many, load_run
+from assocmem.training.store import CorruptRun, archive_run, read_metrics, run_record
 
 
 @dataclass(frozen=True)
@@ -171,18 +165,17 @@ def run_and_score(d: int, width: int, preset: Preset, seed: int = 0,
     the archive lacks raises :class:`NotArchived`."""
     cfg = preset.train_config(d, width, seed)
     if archived_only:
-        out = archive.find(cfg)
+        out = store.find(cfg, cache=False)
         if out is None:
             raise NotArchived(f"run {cfg.name} (key {cfg.key()}) is not in the archive "
-                              f"{archive.archive_root()}")
-        archive.read(out)
+                              f"{store.archive_root()}")
     else:
         out = cached_train(cfg, progress=progress)
     assert read_metrics(out), f"no metrics in {out}"
     path = Path(out) / "score.json"
     if not path.exists():
-        if archive.is_archived(out):
-            raise archive.CorruptRun(f"archived run {Path(out).name} has no score.json; "
+        if store.is_archived(out):
+            raise CorruptRun(f"archived run {Path(out).name} has no score.json; "
                                      f"re-create it with the command in its record.json")
         path.write_text(json.dumps(score_model(out), indent=1))
     score = json.loads(path.read_text())
@@ -276,7 +269,7 @@ def search(preset: Preset, seeds: tuple[int, ...] | None = None, workers: int = 
                 if archive_runs:
                     for o in outcomes:
                         cfg = preset.train_config(o.d, o.width, seed)
-                        if archive.find(cfg) is None:
+                        if store.find(cfg, cache=False) is None:
                             command = (f"python -m assocmem.training --experiment memorization "
                                        f"--preset {preset.name} --run-name d{o.d}-w{o.width} "
                                        f"--seed {seed} --out runs/{cfg.name}-{cfg.key()}")

@@ -26,18 +26,18 @@ from assocmem.experiments.memorization import (
 
 def chapter_parameters(preset: str, d_values: list, widths: list, seed: int, n_boot: int,
                        archived: str) -> dict:
-    """The chapter's parameters checked and completed: ``spec`` (the live preset), ``long`` (the
-    archived preset shown beside it: ``archived``, else the largest the archive holds a complete
-    search of, else cpu-long), ``d_values`` (5 or more, over 1.5 decades or more), ``widths``
-    (3 or more), ``seed`` and ``n_boot``; an empty list takes the preset's grid."""
-    from assocmem.training import archive
+    """The chapter's parameters checked and completed: ``live_preset``, ``archived_preset``
+    (the archived preset shown beside it: ``archived``, else the largest the archive holds a
+    complete search of, else cpu-long), ``d_values`` (5 or more, over 1.5 decades or more),
+    ``widths`` (3 or more), ``seed`` and ``n_boot``; an empty list takes the preset's grid."""
+    from assocmem.training import store
     from assocmem.validate import check_choice, check_int
 
-    spec = PRESETS[check_choice("preset", preset, PRESETS)]
+    live_preset = PRESETS[check_choice("preset", preset, PRESETS)]
     archived = check_choice("archived", archived, ["", "cpu-long", "gpu"])
-    long = PRESETS[archived or archive.largest_present(PRESETS) or "cpu-long"]
-    d_values = list(spec.d_values) if d_values == [] else d_values
-    widths = list(spec.widths) if widths == [] else widths
+    archived_preset = PRESETS[archived or store.largest_present(PRESETS) or "cpu-long"]
+    d_values = list(live_preset.d_values) if d_values == [] else d_values
+    widths = list(live_preset.widths) if widths == [] else widths
     if not isinstance(d_values, list) or len(d_values) < 5:
         raise ValueError("parameter 'd_values' must list at least 5 pattern counts; got "
                          f"{d_values!r}")
@@ -46,7 +46,7 @@ def chapter_parameters(preset: str, d_values: list, widths: list, seed: int, n_b
         raise ValueError(f"parameter 'd_values' must span at least 1.5 decades; got {d_values}")
     if not isinstance(widths, list) or len(widths) < 3:
         raise ValueError(f"parameter 'widths' must list at least 3 widths; got {widths!r}")
-    return {"spec": spec, "long": long, "d_values": d_values,
+    return {"live_preset": live_preset, "archived_preset": archived_preset, "d_values": d_values,
             "widths": sorted(check_int("widths", w, low=8) for w in widths),
             "seed": check_int("seed", seed, low=0), "n_boot": check_int("n_boot", n_boot, low=100)}
 
@@ -98,8 +98,8 @@ def archive_summary(long: Preset, result: dict) -> tuple[dict, str]:
     """The archived walks of :func:`.memorization.search` in a few lines: how many walks, which
     seeds are complete, what is missing, and the distinct runs' devices, dates, cost and
     censoring. Returns the distinct runs {(d, width, seed): outcome} and the text."""
-    from assocmem.training import archive
-    from assocmem.training.runs import run_record
+    from assocmem.training import store
+    from assocmem.training.store import run_record
 
     complete = [s for s in long.seeds if all(m[1] != s for m in result["missing"])]
     text = (f"{len(result['walks'])} walks replayed from the archive ({len(long.seeds)} seeds "
@@ -108,7 +108,7 @@ def archive_summary(long: Preset, result: dict) -> tuple[dict, str]:
             + (f"; runs missing at {result['missing']} (criterion, seed, d)"
                if result["missing"] else ""))
     runs = {(o.d, o.width, o.seed): o for o in result["tried"]}
-    records = [run_record(archive.find(long.train_config(d, w, s))) for d, w, s in runs]
+    records = [run_record(store.find(long.train_config(d, w, s), cache=False)) for d, w, s in runs]
     if records:
         when = sorted(r["finished"] for r in records)
 

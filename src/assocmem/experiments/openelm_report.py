@@ -39,19 +39,19 @@ from assocmem.quotations import (
 
 def chapter_parameters(preset: str, archived: str, device: str, sigma2: float, workers: int,
                        seed: int, n_boot: int, corpus_path: str) -> dict:
-    """The chapter's parameters checked: ``spec`` (the live preset), ``long`` (the archived grid
-    shown in detail), ``device`` (``cuda`` only where there is one), ``sigma2``, ``workers``,
+    """The chapter's parameters checked: ``live_preset``, ``archived_preset`` (the archived
+    grid shown in detail), ``device`` (``cuda`` only where there is one), ``sigma2``, ``workers``,
     ``seed`` and ``n_boot``."""
     import torch
 
     from assocmem.validate import check_choice, check_float, check_int
 
-    spec = PRESETS[check_choice("preset", preset, PRESETS)]
-    long = PRESETS[check_choice("archived", archived, ["cpu-long", "gpu"])]
+    live_preset = PRESETS[check_choice("preset", preset, PRESETS)]
+    archived_preset = PRESETS[check_choice("archived", archived, ["cpu-long", "gpu"])]
     device = check_choice("device", device, ["cpu", "cuda"])
     if device == "cuda" and not torch.cuda.is_available():
         raise ValueError("parameter 'device' is 'cuda' but no CUDA device is available")
-    out = {"spec": spec, "long": long, "device": device,
+    out = {"live_preset": live_preset, "archived_preset": archived_preset, "device": device,
            "sigma2": check_float("sigma2", sigma2, low=1e-6, high=10.0),
            "workers": check_int("workers", workers, low=1, high=64),
            "seed": check_int("seed", seed, low=0), "n_boot": check_int("n_boot", n_boot, low=100)}
@@ -236,8 +236,9 @@ def retrained_runs(g: GridEvidence, dirs: dict, corpus: dict) -> str:
     the archive), each with the step at which its training loss parts from the capped run's
     (:func:`assocmem.training.runs.first_divergence`): the training noise of one run. ``dirs``
     as :func:`grid_dirs` gives them."""
-    from assocmem.training import archive
-    from assocmem.training.runs import first_divergence, read_metrics, run_record
+    from assocmem.training import store
+    from assocmem.training.runs import first_divergence
+    from assocmem.training.store import read_metrics, run_record
 
     p = g.preset
     continued = sum(r["steps"] > p.steps for r in g.records.values())
@@ -245,7 +246,7 @@ def retrained_runs(g: GridEvidence, dirs: dict, corpus: dict) -> str:
     for (m, d, s), out in dirs.items():
         rec = g.records[m, d, s]
         if rec["steps"] > p.steps and "extends" not in rec:
-            capped = archive.find(p.run_config(m, d, corpus, seed=s))
+            capped = store.find(p.run_config(m, d, corpus, seed=s), cache=False)
             parted = first_divergence(read_metrics(capped), read_metrics(out))
             how = "reached its cap" if rec["censored"] else "stopped by criterion"
             retrained.append(f"{m}, D = {d:,}, seed {s}: training losses part by > 1e-3 at "
@@ -284,7 +285,7 @@ def grid_noise(g: GridEvidence, dirs: dict, sigma2: float) -> str:
     minimal validation loss over the held-out windows, and the gap between the tail's halves,
     medians over runs), the training loss's own variance in the MSE window, and the spread over
     seeds of the minimal validation loss per cell."""
-    from assocmem.training.runs import val_rows
+    from assocmem.training.store import val_rows
 
     if not g.seeds:
         return ""
@@ -388,7 +389,8 @@ def train_live_grid(spec: Preset, corpus: dict, seed: int, device: str,
                     workers: int) -> dict:
     """Train (or reuse) every run of the live grid, ``workers`` side by side: the run folders
     ``dirs``, the logged ``curves`` and Table 3's ``crit`` per (model, D), and the ``text``."""
-    from assocmem.training.runs import cached_train_many, read_metrics
+    from assocmem.training.runs import cached_train_many
+    from assocmem.training.store import read_metrics
 
     configs = {(name, d): spec.run_config(name, d, corpus, seed=seed, device=device)
                for name in spec.models for d in spec.sizes}

@@ -20,7 +20,7 @@ from assocmem.data.text import PIPELINE_VERSION, corpus_argument
 from assocmem.quotations import PAPER_OPENELM, PAPER_SIGMA2, PAPER_SIZES, PAPER_WINDOW
 from assocmem.training.loop import TrainConfig
 from assocmem.training.openelm import OpenELMConfig
-from assocmem.training.runs import read_metrics, run_record
+from assocmem.training.store import read_metrics, run_record
 
 
 def paper_ffn_multipliers(name: str, grid: float = 0.25) -> tuple[float, float]:
@@ -128,7 +128,7 @@ class Preset:
     @property
     def grid_runs(self) -> int:
         """The runs a complete archived Table 3 grid of this preset holds (one per model, size
-        and seed; :func:`assocmem.training.archive.largest_present`)."""
+        and seed; :func:`assocmem.training.store.largest_present`)."""
         return len(self.models) * len(self.sizes) * len(self.seeds)
 
     def robustness_cell(self) -> tuple[str, int]:
@@ -265,7 +265,7 @@ def training_noise(losses) -> float:
 
 def evaluation_noise(rows: dict) -> dict[str, float]:
     """The noise of a validation loss measured on a fixed held-out set (``rows`` of
-    :func:`assocmem.training.runs.val_rows`: per sequence its summed loss and token count): the
+    :func:`assocmem.training.store.val_rows`: per sequence its summed loss and token count): the
     standard error of the per-token mean over sequences (a ratio estimator), and the gap between
     the losses of the set's two halves."""
     loss, tokens = np.asarray(rows["loss"], float), np.asarray(rows["tokens"], float)
@@ -645,6 +645,20 @@ def table3_findings(verdict: dict, grids: dict) -> str:
     return "; ".join(parts)
 
 
+
+def table3_key(verdict: dict, sigma2: float) -> str:
+    """The ledger's key number for Table 3 (:func:`table3_verdict`): each grid's interval for
+    k at ``sigma2`` beside the span of its intervals over the threshold sweep, since the one
+    at ``sigma2`` alone reads as a finding the sweep does not support; "none" where a model's
+    D* is censored."""
+    parts = []
+    for name, b in verdict["by_scale"].items():
+        low, high = b["sweep_span"]
+        at = ("none (D* censored)" if b["no_d_star"] else
+              f"[{b['k_low']:.2f}, {b['k_high']:.2f}] at sigma^2 = {sigma2:g}")
+        parts.append(f"{name} {at}, [{low:.2f}, {high:.2f}] over the sweep")
+    return "k: " + "; ".join(parts or ["no grid"]) + "; Prop. 5: 1/2"
+
 @dataclass
 class SeedsEvidence:
     """App. F.2's runs of one archived preset (:meth:`Preset.robustness_configs`)."""
@@ -682,7 +696,8 @@ class SeedsEvidence:
 def archived_seeds(preset: Preset, corpus: dict) -> SeedsEvidence:
     """App. F.2's archived runs of ``preset`` (each censored run replaced by its archived
     extension where there is one), never training."""
-    from assocmem.training.runs import archived_only, val_rows
+    from assocmem.training.runs import archived_only
+    from assocmem.training.store import val_rows
 
     dirs = [d for d in archived_only(list(preset.robustness_configs(corpus).values()),
                                      extend_to=preset.extend_cap) if d is not None]

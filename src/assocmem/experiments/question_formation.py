@@ -112,7 +112,7 @@ PRESETS: dict[str, Preset] = {
 
 def plateau(rows: list[dict], tail: float = 0.1) -> dict[str, float]:
     """The plateau of a run's training loss (``rows`` of
-    :func:`assocmem.training.runs.read_metrics`): the mean of the losses logged in its last
+    :func:`assocmem.training.store.read_metrics`): the mean of the losses logged in its last
     ``tail`` of steps, their standard deviation, and the standard error of that mean."""
     if not rows or not 0 < tail <= 1:
         raise ValueError(f"arguments 'rows' must be non-empty and 'tail' in (0, 1]; got "
@@ -129,7 +129,7 @@ def archived_plateaus(runs: dict, floor: float) -> list[dict]:
     both losses' distance above the data's entropy ``floor`` (the last also in standard
     errors)."""
     from assocmem.experiments.openelm_scaling import evaluation_noise
-    from assocmem.training.runs import read_metrics, run_record, val_rows
+    from assocmem.training.store import read_metrics, run_record, val_rows
 
     table = []
     for (depth, seed), run in sorted(runs.items()):
@@ -229,23 +229,23 @@ def checked_parameters(preset: str, archived: str, device: str, depths, seed, n_
     """Chapter 09's parameters, checked: the live preset, the archived preset shown beside it
     (``archived``, or the largest the archive holds every run of, else ``cpu-long``), the
     device, the depths (a non-empty list of the preset's), the seed and the test examples
-    scored. Returns ``(spec, long, device, depths, seed, n_eval)``."""
+    scored. Returns ``(live_preset, archived_preset, device, depths, seed, n_eval)``."""
     import torch
 
-    from assocmem.training import archive
+    from assocmem.training import store
     from assocmem.validate import check_choice, check_int
 
-    spec = PRESETS[check_choice("preset", preset, PRESETS)]
+    live_preset = PRESETS[check_choice("preset", preset, PRESETS)]
     archived = check_choice("archived", archived, ["", "cpu-long", "gpu"])
-    long = PRESETS[archived or archive.largest_present(PRESETS) or "cpu-long"]
+    archived_preset = PRESETS[archived or store.largest_present(PRESETS) or "cpu-long"]
     device = check_choice("device", device, ["cpu", "cuda"])
     if device == "cuda" and not torch.cuda.is_available():
         raise ValueError("parameter 'device' is 'cuda' but no CUDA device is available")
     if not isinstance(depths, list) or not depths:
-        raise ValueError(f"parameter 'depths' must be a non-empty list of {list(spec.depths)}; "
-                         f"got {depths!r}")
-    depths = [check_choice("depths", d, spec.depths) for d in depths]
-    return (spec, long, device, depths, check_int("seed", seed, low=0),
+        raise ValueError(f"parameter 'depths' must be a non-empty list of "
+                         f"{list(live_preset.depths)}; got {depths!r}")
+    depths = [check_choice("depths", d, live_preset.depths) for d in depths]
+    return (live_preset, archived_preset, device, depths, check_int("seed", seed, low=0),
             check_int("n_eval", n_eval, low=0))
 
 
@@ -402,7 +402,7 @@ def archived_grid(long: Preset) -> tuple[dict, dict]:
 
 def archive_measurement(runs: dict) -> str:
     """Where and when archived ``runs`` were measured, and their hours of one thread."""
-    from assocmem.training.runs import run_record
+    from assocmem.training.store import run_record
 
     records = [run_record(r) for r in runs.values()]
     return (f"measured on {', '.join(sorted({r['device'] for r in records}))}, "

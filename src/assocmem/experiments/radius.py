@@ -363,14 +363,9 @@ def family_final_runs(corpus: dict, family: Family = FAMILY, workers: int = 1,
     """{(width, seed): (its final configuration, its run folder or None)}: the run itself, or
     its continuation to :meth:`Family.cap` where the run was censored; see
     :func:`family_runs`."""
-    from assocmem.training import archive
-    from assocmem.training.runs import (
-        archive_run,
-        cached_train_many,
-        extension,
-        run_dir,
-        run_record,
-    )
+    from assocmem.training import store
+    from assocmem.training.runs import cached_train_many, extension
+    from assocmem.training.store import archive_run, run_record
 
     if archive_runs and archived_only:
         raise ValueError("arguments 'archive_runs' and 'archived_only' exclude each other")
@@ -384,23 +379,19 @@ def family_final_runs(corpus: dict, family: Family = FAMILY, workers: int = 1,
     if archived_only:
         final = {}
         for k, cfg in cfgs.items():
-            out = archive.find(cfg)
-            if out:
-                archive.read(out)  # verified, or CorruptRun naming it
-                more = longer(cfg, out)
-                if more:
-                    cfg, out = more, archive.find(more)
-                    if out:
-                        archive.read(out)
+            out = store.find(cfg, cache=False)  # verified, or CorruptRun naming it
+            more = out and longer(cfg, out)
+            if more:
+                cfg, out = more, store.find(more, cache=False)
             final[k] = (cfg, out)
         return final
     keys = {cfg.key(): k for k, cfg in cfgs.items()}
 
     def keep(cfg, out) -> None:
         out = Path(out)
-        if not archive.is_archived(out) and not (out / "score.json").exists():
+        if not store.is_archived(out) and not (out / "score.json").exists():
             (out / "score.json").write_text(json.dumps(family_score(out, family), indent=1))
-        if archive_runs and archive.find(cfg) is None:
+        if archive_runs and store.find(cfg, cache=False) is None:
             width, seed = keys[cfg.key()]
             command = (f"python -m assocmem.experiments.radius --width {width} --seed {seed} "
                        + ("" if family.preset == "cpu-long" else f"--family {family.preset} ")
@@ -421,24 +412,24 @@ def family_final_runs(corpus: dict, family: Family = FAMILY, workers: int = 1,
         done.update(train(more, f"radius family: censored runs to {cap:,} steps",
                           extends={c.key(): cfgs[k] for k, c in more.items()}))
     final = {k: more.get(k, cfg) for k, cfg in cfgs.items()}
-    return {k: (cfg, Path(archive.find(cfg) or run_dir(cfg))) for k, cfg in final.items()}
+    return {k: (cfg, store.locate(cfg)) for k, cfg in final.items()}
 
 
 def twin_pairs(final_runs: dict) -> list[dict]:
     """One row per archived twin of a run of ``final_runs`` (the dict of
     :func:`family_final_runs`): the same configuration archived by another experiment
-    (:func:`assocmem.training.archive.twins`), as chapter 10 archives the family's widths 16-64.
+    (:func:`assocmem.training.store.twins`), as chapter 10 archives the family's widths 16-64.
     Each row gives both runs' best validation loss, their gap (this run's minus the twin's), where
     each stopped and on which device: how much the machine alone moves a run."""
-    from assocmem.training import archive
-    from assocmem.training.runs import run_record
+    from assocmem.training import store
+    from assocmem.training.store import run_record
 
     rows = []
     for (width, seed), (cfg, out) in sorted(final_runs.items()):
         if out is None:
             continue
         here = run_record(out)
-        for other in archive.twins(cfg):
+        for other in store.twins(cfg):
             twin = run_record(other)
             rows.append({"d_emb": width, "seed": seed, "twin": other.name.rsplit("-", 1)[0],
                          "best val, here": here["best_val"], "best val, twin": twin["best_val"],
@@ -455,14 +446,14 @@ def archived_corpora(corpus: dict, family: Family = FAMILY, root: Path | None = 
     whether it is ``corpus`` (a :func:`assocmem.data.text.corpus_argument` dict, whose runs
     the chapter reads). A run is keyed by its corpus, so another corpus finds none of the
     archived runs: this says on which corpus the archive was made instead."""
-    from assocmem.training import archive
+    from assocmem.training import store
 
-    folder = Path(root or archive.archive_root())
+    folder = Path(root or store.archive_root())
     found: dict = {}
     for (w, s), cfg in family.configs(corpus).items():
         for run in folder.glob(f"{cfg.name}-*"):
             config = run / "config.json"
-            if not ((run / archive.RECORD).exists() and config.exists()):
+            if not ((run / store.RECORD).exists() and config.exists()):
                 continue
             args = json.loads(config.read_text()).get("task_args", {})
             where = (args.get("corpus", "?"), args.get("fingerprint", "?"))
@@ -476,11 +467,11 @@ def unpaired_twins(final_runs: dict, corpus: dict, family: Family = FAMILY) -> l
     """The (width, seed) whose first run has an archived twin but whose final run has none: one
     copy stopped by its criterion within the family's cap, the other was censored there and
     continued, so the final runs differ in configuration and cannot be paired."""
-    from assocmem.training import archive
+    from assocmem.training import store
 
     return [k for k, cfg in family.configs(corpus).items()
-            if final_runs.get(k, (None, None))[1] is not None and archive.twins(cfg)
-            and not archive.twins(final_runs[k][0])]
+            if final_runs.get(k, (None, None))[1] is not None and store.twins(cfg)
+            and not store.twins(final_runs[k][0])]
 
 
 MEASURES = {

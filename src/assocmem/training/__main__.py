@@ -166,7 +166,8 @@ def main(argv=None) -> None:
 def train_all(args, runs: dict[str, TrainConfig]) -> None:
     """Every run of a preset, in the run cache; with ``--archive`` each finished run is copied
     into the archive with the command that re-creates it."""
-    from assocmem.training.runs import archive_run, cached_train_many
+    from assocmem.training.runs import cached_train_many
+    from assocmem.training.store import archive_run
 
     if args.workers < 1:
         raise SystemExit(f"argument --workers: must be >= 1; got {args.workers}")
@@ -183,15 +184,16 @@ def train_all(args, runs: dict[str, TrainConfig]) -> None:
                    f"runs/{cfg.name}-{cfg.key()}")
         print(f"archived {archive_run(cfg, command)}", flush=True)
 
-    from assocmem.training import archive
-    from assocmem.training.runs import extension, run_record
+    from assocmem.training import store
+    from assocmem.training.runs import extension
+    from assocmem.training.store import run_record
 
     done = cached_train_many(list(runs.values()), workers=args.workers,
                              desc=f"{args.experiment} {args.preset}",
                              then=keep if args.archive else None, deadline=deadline)
     if args.archive:  # runs finished before this call
         for cfg, out in zip(runs.values(), done, strict=True):
-            if out is not None and not archive.is_archived(out):
+            if out is not None and not store.is_archived(out):
                 keep(cfg, out)
     if cap:  # then every run censored at its cap, continued to the preset's larger cap
         longer = {}
@@ -207,7 +209,7 @@ def train_all(args, runs: dict[str, TrainConfig]) -> None:
                                   extends=extends, deadline=deadline)
         if args.archive:
             for cfg, out in zip(longer.values(), later, strict=True):
-                if out is not None and not archive.is_archived(out):
+                if out is not None and not store.is_archived(out):
                     keep(cfg, out)
     if deadline is not None:
         left = sum(out is None for out in done)
