@@ -94,6 +94,22 @@ def test_cli_rejects_bad_arguments(tmp_path):
     assert result.returncode == 2 and "'cuda'" in result.stderr, result.stderr
 
 
+
+def test_cli_trains_every_run_of_a_question_formation_preset(tmp_path):
+    """`--all` of question formation, the command that re-makes chapter 09's archived runs
+    (it once failed on an argument only chapter 10's presets took)."""
+    env = {**ENV, "ASSOCMEM_RUNS_DIR": str(tmp_path / "runs"),
+           "ASSOCMEM_RUN_ARCHIVE": str(tmp_path / "archive")}
+    result = subprocess.run([sys.executable, "-m", "assocmem.training", "--experiment",
+                             "question_formation", "--preset", "tiny", "--all", "--archive",
+                             "--steps", "4"], env=env, capture_output=True, text=True,
+                            timeout=600)
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name.rsplit("-", 1)[0] for p in (tmp_path / "archive").iterdir())
+    assert names == ["qf-tiny-2"] * len(PRESETS["tiny"].seeds)
+    assert list(PRESETS["cpu"].all_runs(largest_first=True)) == [
+        "depth-10-s0", "depth-6-s0"]
+
 def test_cached_train_reuses_finished_runs(tmp_path):
     cfg = preset("tiny", steps=4, eval_every=2)
     out = cached_train(cfg, tmp_path, progress=False)

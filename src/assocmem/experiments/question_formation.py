@@ -63,10 +63,14 @@ class Preset:
         """The runs a complete archive of this preset holds (one per depth and seed)."""
         return len(self.depths) * len(self.seeds)
 
-    def all_runs(self, device: str | None = None) -> dict[str, TrainConfig]:
-        """Every run of every seed of the preset, by name with its seed (``--all``)."""
+    def all_runs(self, device: str | None = None,
+                 largest_first: bool = False) -> dict[str, TrainConfig]:
+        """Every run of every seed of the preset, by name with its seed (``--all``), seed by
+        seed; with ``largest_first`` (a deadline may cut the list) each seed's deepest model
+        first."""
+        depths = sorted(self.depths, reverse=largest_first)
         return {f"depth-{d}-s{s}": self.train_config(d, s, device) for s in self.seeds
-                for d in self.depths}
+                for d in depths}
 
 
 PRESETS: dict[str, Preset] = {
