@@ -221,6 +221,18 @@ def test_archiving_seals_the_run_and_the_migration_seals_only_runs_that_check_ou
     assert "0 sealed, 1 verified, 0 failed" in capsys.readouterr().out
 
 
+
+def test_the_store_runs_as_a_command(made, tmp_path):
+    """`python -m assocmem.training.store` (the command the errors name) runs its main."""
+    import subprocess
+    import sys
+
+    _, _, kept = made
+    shutil.copytree(kept, tmp_path / kept.name)
+    result = subprocess.run([sys.executable, "-m", "assocmem.training.store", "--check", "--root",
+                             str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0 and "0 sealed, 1 verified, 0 failed" in result.stdout
+
 def test_a_score_written_beside_a_finished_run_is_sealed_and_then_checked(tmp_path):
     from assocmem.training.store import write_score
 

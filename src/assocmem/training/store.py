@@ -560,3 +560,7 @@ def main(argv=None) -> int:
     print(f"{counts['sealed']} sealed, {counts['verified']} verified, {len(failed)} failed"
           + (f": {', '.join(failed)}" if failed else ""))
     return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
