@@ -55,8 +55,11 @@ def test_bpe_token_stream_is_lossless_and_cached(books):
     decoded = Tokenizer.from_file(str(files[0])).decode(ids.tolist())
     assert decoded == text.arrange(text.load_corpus(arg["corpus"]), 0)
     stamp = files[0].stat().st_mtime_ns
-    again, *_ = text.token_stream(arg["corpus"], "bpe-300", 0, 0, arg["fingerprint"])
+    meta = next((books.parent / "runs" / "tokens").glob("*[0-9a-f].json"))
+    meta.write_text(meta.read_text().replace(name, "books (3 documents from /elsewhere/books)"))
+    again, _, cached_name = text.token_stream(arg["corpus"], "bpe-300", 0, 0, arg["fingerprint"])
     assert np.array_equal(ids, again) and files[0].stat().st_mtime_ns == stamp
+    assert cached_name == name  # the name is made now, never read from the cache
     with pytest.raises(ValueError, match="tokenizer"):
         text.token_stream(arg["corpus"], "words", 0, 0, arg["fingerprint"])
 

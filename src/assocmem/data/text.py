@@ -155,9 +155,9 @@ def token_stream(corpus: str, tokenizer: str = "bpe-4096", piece_chars: int = 0,
                          .encode()).hexdigest()[:16]
     folder = runs_root() / "tokens"
     ids_path, meta_path = folder / f"{key}.npy", folder / f"{key}.json"
-    if ids_path.exists() and meta_path.exists():
-        meta = json.loads(meta_path.read_text())
-        return np.load(ids_path), meta["vocab_size"], meta["corpus_name"]
+    if ids_path.exists() and meta_path.exists():  # the name is the current one: a cached
+        meta = json.loads(meta_path.read_text())  # name can hold another machine's path
+        return np.load(ids_path), meta["vocab_size"], load_corpus(corpus).name
     source = load_corpus(corpus)
     text = arrange(source, piece_chars, seed)
     if tokenizer == "gpt2":
