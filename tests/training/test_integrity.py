@@ -87,6 +87,24 @@ def _delete(path: Path) -> None:
     path.unlink()
 
 
+
+def _forged(edit):
+    """``edit``, then the digests the record keeps and the seal recomputed: what a forger who
+    knows the archive's format would do, so that only the cross-checks can catch it."""
+    from assocmem.training.integrity import file_digest
+
+    def forge(path: Path) -> None:
+        edit(path)
+        folder = path.parent
+        record = json.loads((folder / "record.json").read_text())
+        for name, field in (("metrics.jsonl.gz", "metrics_sha256"),
+                            ("val_rows.npz", "val_rows_sha256"), ("score.json", "score_sha256")):
+            if field in record and (folder / name).exists():
+                record[field] = file_digest(folder / name)
+        (folder / "record.json").write_text(json.dumps(record, indent=1))
+        _reseal(folder)
+    return forge
+
 ARCHIVED = {  # corruption: (file it touches, what it does, the file the error must name)
     "record censored flipped": ("record.json", _flip_censored, "record.json"),
     "record best_val edited": ("record.json", _raise_best_val, "record.json"),
@@ -105,6 +123,14 @@ ARCHIVED = {  # corruption: (file it touches, what it does, the file the error m
     "config edited": ("config.json", _edit_config, "config.json"),
     "seal deleted": (SEAL, _delete, SEAL),
     "a file added": ("notes.txt", lambda p: p.write_text("hello"), "notes.txt"),
+    "val_rows edited, digests recomputed": ("val_rows.npz", _forged(_edit_npz), "val_rows.npz"),
+    "val_rows unreadable, digests recomputed": ("val_rows.npz", _forged(
+        lambda p: p.write_bytes(b"not an npz")), "val_rows.npz cannot be read"),
+    "score not JSON, digests recomputed": ("score.json", _forged(lambda p: p.write_text("{")),
+                                           "score.json cannot be read"),
+    "record not an object, resealed": ("record.json", lambda p: (p.write_text("[]"),
+                                                                 _reseal(p.parent)),
+                                       "record.json"),
 }
 
 
@@ -222,27 +248,51 @@ def test_archiving_seals_the_run_and_the_migration_seals_only_runs_that_check_ou
 
 
 
-def test_the_store_runs_as_a_command(made, tmp_path):
-    """`python -m assocmem.training.store` (the command the errors name) runs its main."""
-    import subprocess
-    import sys
 
-    _, _, kept = made
+def test_find_looks_in_the_archive_first_then_in_the_cache(made, tmp_path):
+    cfg, out, kept = made
+    cache, archive, empty = out.parent, kept.parent, tmp_path / "no archive"
+    assert store.find(cfg, root=cache, archive_dir=archive) == kept
+    assert store.find(cfg, root=cache, archive_dir=empty) == out
+    assert store.find(cfg, cache=False, root=cache, archive_dir=empty) is None
+    assert store.find(tiny(seed=7), root=cache, archive_dir=empty) is None  # in neither
+    unfinished = tmp_path / "cache" / out.name
+    shutil.copytree(out, unfinished)
+    (unfinished / "finished.json").unlink()  # a run being trained is not found
+    assert store.find(cfg, root=unfinished.parent, archive_dir=empty) is None
+    shutil.rmtree(unfinished)
+    shutil.copytree(out, unfinished)
+    _flip_censored(unfinished / "finished.json")  # a damaged one is an error, not absent
+    with pytest.raises(CorruptRun, match=rf"{out.name}\b.*finished.json"):
+        store.find(cfg, root=unfinished.parent, archive_dir=empty)
+
+
+def test_folders_being_written_or_hidden_are_no_archived_runs(made, tmp_path):
+    from types import SimpleNamespace
+
+    cfg, _, kept = made
     shutil.copytree(kept, tmp_path / kept.name)
-    result = subprocess.run([sys.executable, "-m", "assocmem.training.store", "--check", "--root",
-                             str(tmp_path)], capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0 and "0 sealed, 1 verified, 0 failed" in result.stdout
+    for name in (f"{kept.name}.tmp", f".{kept.name}"):  # an archiving in flight; a hidden one
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "config.json").write_text("{}")
+    tiny_preset = {"tiny": SimpleNamespace(grid_runs=1, run_glob=f"{cfg.name}-*")}
+    assert store.largest_present(tiny_preset, names=("tiny",), archive_dir=tmp_path) == "tiny"
+    assert store.twins(cfg, archive_dir=tmp_path) == []
 
-def test_a_score_written_beside_a_finished_run_is_sealed_and_then_checked(tmp_path):
-    from assocmem.training.store import write_score
 
-    out = cached_train(tiny(), tmp_path, progress=False)
-    write_score(out, {"recall": 0.5})
-    assert "score.json" in (out / SEAL).read_text()
-    read_metrics(out)
-    (out / "score.json").write_text(json.dumps({"recall": 1.0}))
-    with pytest.raises(CorruptRun, match="score.json does not match"):
-        read_metrics(out)
+def test_an_archived_run_without_validation_rows_or_score_verifies(made, tmp_path):
+    """A run that kept neither (validated in part, never scored), as its record says."""
+    cfg, _, kept = made
+    folder = tmp_path / kept.name
+    shutil.copytree(kept, folder)
+    for name in ("val_rows.npz", "score.json"):
+        (folder / name).unlink()
+    record = json.loads((folder / "record.json").read_text())
+    del record["val_rows_sha256"], record["score_sha256"]
+    (folder / "record.json").write_text(json.dumps(record, indent=1))
+    _reseal(folder)
+    assert store.find(cfg, cache=False, archive_dir=tmp_path) == folder
+    assert val_rows(folder) is None and run_record(folder)["archived"]
 
 
 def _cli(out: Path, *extra: str) -> subprocess.Popen:
