@@ -62,7 +62,7 @@ def _reseal(folder: Path) -> None:
 
 def _edit_npz(path: Path) -> None:
     with np.load(path) as arrays:
-        loss, tokens = arrays["loss"] * 1.1, arrays["tokens"]
+        loss, tokens = arrays["loss"] * 3, arrays["tokens"]  # a mean 3 times as large
     with open(path, "wb") as handle:
         np.savez(handle, loss=loss, tokens=tokens)
 
