@@ -421,3 +421,26 @@ def test_polynomial_energy_and_bit_errors_by_hand():
         capacity.bit_error_rate(6, 3, 2, np.random.default_rng(0), 0)
     with pytest.raises(ValueError, match="parameter 'power'"):
         capacity.polynomial_energy(x, patterns, 1)
+
+
+def test_both_steps_close_to_a_pattern_and_far_from_every_layer():
+    """Steps shorter than 1 (the floor against 0/0 is 1e-300, not 1), a row far from every
+    layer beside a near one (the softmax shift is per row: g ~ 1e4 would underflow), and a
+    (2, 1, n) batch (the last axis is the dimension)."""
+    from assocmem.theory.layered import constrained_layer_step, mm_step
+
+    part = np.array([[0.0, 0.0]])
+    # 0.5 from the pattern, sqrt(delta) = 0.1: a fifth of the way
+    np.testing.assert_allclose(constrained_layer_step([0.5, 0.0], part, 0.01), [0.4, 0.0],
+                               rtol=1e-15)
+    np.testing.assert_allclose(mm_step([0.4, 0.0], [part, part + 40.0], 0.01), [0.3, 0.0],
+                               rtol=1e-14)
+    # a row ~100 from both layers (g ~ 1e4): its weights are 1/2 each, (x - c) ^2 equal
+    parts = [np.array([[0.0, 100.0]]), np.array([[0.0, -100.0]])]
+    x = np.array([[100.0, 0.0], [0.0, 99.0]])
+    got = mm_step(x, parts, 1.0)
+    np.testing.assert_allclose(got[0], [99.0, 0.0], rtol=1e-15)
+    # the near row: weights e^-1 / (e^-1 + e^-(199^2)), the target (0, 100): one unit up
+    np.testing.assert_allclose(got[1], [0.0, 100.0], rtol=1e-15)
+    np.testing.assert_allclose(mm_step(x[:, None], parts, 1.0)[:, 0], got, rtol=1e-15)
+    assert mm_step(x[:, None], parts, 1.0).shape == (2, 1, 2)
