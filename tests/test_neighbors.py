@@ -124,3 +124,67 @@ def test_many_small_blocks_reach_the_late_block_paths(blas):
     np.testing.assert_allclose(val.numpy(), best, atol=4e-3, rtol=0)
     np.testing.assert_allclose(d2[np.arange(1200)[:, None], idx.numpy()], best, atol=4e-3,
                                rtol=0)
+
+
+def test_the_brute_force_fallback_in_its_8192_row_chunks():
+    """9,300 rows, more than one 8,192-row chunk of the float64 fallback. A nearly equilateral
+    triangle of side ~1 (PQ = 1, QR = PR = 1 + 1e-3) among random points 20+ away: each
+    corner's second candidate lies within the rounding slack (2 slack ~ 0.04 in squared
+    distance, norms ~ 100) of its first, so all three are redone by brute force. P is row
+    8,192 (the first row of the second chunk, left out of its own distances there), Q is
+    row 9,000 (its nearest is P alone: a chunk that skipped row 8,192 would answer 1 + 1e-3);
+    R is row 0 (the first chunk's own row). Every distance must equal brute force's to the
+    ulps of a float64 square root (rtol 1e-15; a miss is off by 1e-3)."""
+    rng = np.random.default_rng(3)
+    X = rng.uniform(0.0, 50.0, size=(9300, 3))
+    tri = np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [0.5, np.sqrt(1.002**2 - 0.25), 0.0]])
+    X[[8192, 9000, 0]] = tri + 75.0
+    X = X.astype(np.float32)
+    got = nearest_neighbor_distances(X, candidates=2, blas="numpy", workers=1)
+    # float64 brute force by a k-d tree (exact: it prunes by bounds, never by rounding)
+    from scipy.spatial import cKDTree
+
+    want = cKDTree(X.astype(np.float64)).query(X.astype(np.float64), k=2)[0][:, 1]
+    np.testing.assert_allclose(got, want, rtol=1e-15, atol=0)
+    assert got[9000] == pytest.approx(1.0, abs=1e-5) and want[9000] < 1.0005
+
+
+def _alternating_line(count, gap, eta, offset):
+    """Points on a line (2-D, at height ``offset``) whose gaps alternate gap and gap (1 + eta):
+    every point's two neighbours differ by ~2 eta gap^2 in squared distance, far below the
+    float32 expansion's rounding (~1e-3 at norms ~ 100), so one candidate is a coin flip."""
+    steps = np.where(np.arange(count - 1) % 2 == 0, gap, gap * (1 + eta))
+    x = offset + np.concatenate([[0.0], np.cumsum(steps)])
+    return np.stack([x, np.full(count, offset)], axis=1).astype(np.float32)
+
+
+@pytest.mark.parametrize(("gap", "eta"), [(0.5, 4e-4), (3.0, 1e-5)])
+def test_certification_away_from_distance_one(gap, eta):
+    """With one candidate a row is certified only when its distance squared is below the
+    candidate's approximate one minus twice the slack (0.04 here): never for these lines,
+    so each row is redone. At distance 0.5 (and 3) a test of distance^3 (or 2 distance)
+    instead of distance^2 would certify rows whose candidate is the farther neighbour
+    (0.125 < 0.25 - 0.04, 6 < 9 - 0.04). Some rows' one candidate is the farther neighbour
+    (checked below), so every distance must equal brute force's (rtol 1e-15; a miss is off
+    by eta, 4e-4 or 1e-5)."""
+    from assocmem.neighbors import _candidates_cpu
+
+    X = _alternating_line(40, gap, eta, 60.0)
+    want = exact_nearest(X)
+    sq = (X.astype(np.float64) ** 2).sum(1).astype(np.float32)
+    _, idx = _candidates_cpu(X, sq, 1, block=4096, blas="numpy", workers=1)
+    d = np.sqrt(((X.astype(np.float64) - X[idx.numpy()[:, 0]]) ** 2).sum(1))
+    assert (d > want * (1 + eta / 2)).sum() >= 3  # candidates that are the farther neighbour
+    got = nearest_neighbor_distances(X, candidates=1, blas="numpy", workers=1)
+    np.testing.assert_allclose(got, want, rtol=1e-15, atol=0)
+
+
+def test_every_row_recomputed_when_all_other_rows_are_candidates():
+    """``candidates`` >= M - 1: every other row is a candidate, nothing needs certifying, and
+    the float64 recomputation (256 rows at a time) alone answers all 300 rows, rows 256 and
+    257 (the second slice) included."""
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(300, 4)).astype(np.float32)
+    for candidates in (299, 400):
+        got = nearest_neighbor_distances(X, candidates=candidates, blas="numpy", workers=1)
+        np.testing.assert_allclose(got, exact_nearest(X), rtol=1e-15, atol=0)
