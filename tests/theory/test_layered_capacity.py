@@ -444,3 +444,22 @@ def test_both_steps_close_to_a_pattern_and_far_from_every_layer():
     np.testing.assert_allclose(got[1], [0.0, 100.0], rtol=1e-15)
     np.testing.assert_allclose(mm_step(x[:, None], parts, 1.0)[:, 0], got, rtol=1e-15)
     assert mm_step(x[:, None], parts, 1.0).shape == (2, 1, 2)
+
+
+def test_the_polynomial_power_defaults_to_3():
+    """retrieve and retrieval_rate at their default power, on the one model that reads it."""
+    rng = np.random.default_rng(13)
+    patterns = rng.choice(np.array([-1, 1]), size=(4, 7))
+    probe = rng.choice(np.array([-1, 1]), size=7)
+    trace, want_trace = [], []
+    got = capacity.retrieve("krotov-hopfield", probe, patterns, trace=trace)
+    want = _retrieve_by_hand("krotov-hopfield", probe, patterns, 3, 10,
+                             np.random.default_rng(0), want_trace)
+    np.testing.assert_array_equal(got, want)
+    assert trace == want_trace
+    # 7 bits, 5 patterns: powers 3 and 4 retrieve 2 and 1 of the 6 probes
+    rate = capacity.retrieval_rate("krotov-hopfield", 7, 5, 0.3, 6, np.random.default_rng(1))
+    assert rate == capacity.retrieval_rate("krotov-hopfield", 7, 5, 0.3, 6,
+                                           np.random.default_rng(1), 3) == 2 / 6
+    assert capacity.retrieval_rate("krotov-hopfield", 7, 5, 0.3, 6,
+                                   np.random.default_rng(1), 4) == 1 / 6
