@@ -187,6 +187,9 @@ def test_run_layers_and_run_mm_trace_the_global_energy_by_hand():
         mm_step(r, parts, -1.0)
     with pytest.raises(ValueError, match="parameter 'steps'"):
         run_mm(x0, parts, 1.0, steps=0)
+    one, trace = run_mm(x0, parts, 0.04, steps=1)  # the fewest steps allowed
+    np.testing.assert_array_equal(one, x1)
+    assert trace.shape == (2, 2)
 
 
 def test_attention_stack_iterates_the_update_by_hand():
