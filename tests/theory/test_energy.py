@@ -549,3 +549,78 @@ def test_theorem_4_at_another_beta_and_its_beta_check():
             mchn_one_step_error(query, patterns, 2, beta=beta)
     with pytest.raises(ValueError, match="argument 'x' has dimension"):
         mchn_one_step_error(query[:3], patterns, 2)
+
+
+def test_dtypes_batches_chunks_defaults_and_checks_of_the_energy_functions():
+    """float32 stays float32 only when both inputs are (the distances; E is summed in float64);
+    a (2, 4, n) batch of queries is the eight queries one by one; squared distances over
+    several chunks are the direct ones in order; the defaults (beta = 1, 200 and 1000 steps),
+    tolerances met exactly (moved == 0) or never, and retrieval_update's beta check."""
+    from assocmem.theory.energy import (
+        mchn_fixed_point_offset,
+        mchn_update_offset,
+        neg_logsumexp_energy,
+    )
+
+    rng = np.random.default_rng(21)
+    patterns = rng.normal(size=(7, 3))
+    x = rng.normal(size=(2, 4, 3))  # (2, 4, n = 3): no axis of the batch has length n
+    f32, p32 = x.astype(np.float32), patterns.astype(np.float32)
+    for func in (squared_distances, nearest_pattern_distance):  # (E sums in float64)
+        assert func(f32, p32).dtype == np.float32, func.__name__
+        assert func(f32, patterns).dtype == np.float64, func.__name__
+        assert func(x, p32).dtype == np.float64, func.__name__
+    direct = ((x[..., None, :] - patterns) ** 2).sum(-1)  # (2, 4, 7)
+    for chunk in (2, 3, 7):
+        np.testing.assert_allclose(squared_distances(x, patterns, chunk), direct,
+                                   rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(distance_energy(x, patterns, 3),
+                               -scipy.special.logsumexp(-direct, axis=-1), rtol=1e-12)
+    for beta in (1.0, 0.4):
+        got = retrieval_update(x, patterns, beta)
+        w = scipy.special.softmax(-beta * direct, axis=-1)
+        np.testing.assert_allclose(got, w @ patterns, rtol=1e-12, atol=1e-15)
+    for beta in (0.0, -1.0):
+        with pytest.raises(ValueError, match="parameter 'beta'"):
+            retrieval_update(x, patterns, beta)
+    # defaults: beta = 1 (not 2)
+    q = x[0]
+    for func in (mchn_energy, neg_logsumexp_energy, mchn_hessian_min_eigenvalue):
+        assert np.array_equal(func(q, patterns), func(q, patterns, 1.0)), func.__name__
+        assert not np.allclose(func(q, patterns), func(q, patterns, 2.0)), func.__name__
+    got, steps = iterate_retrieval(q, patterns)
+    want, _ = iterate_retrieval(q, patterns, 1.0)
+    assert np.array_equal(got, want) and not np.allclose(iterate_retrieval(q, patterns, 2.0)[0],
+                                                         got)
+    # a tolerance never met: every step is taken, 200 and 1000 by default
+    assert iterate_retrieval(q, patterns, tol=-1.0)[1] == 200
+    assert mchn_fixed_point_offset(patterns, 0, rtol=-1.0)[1] == 1000
+    offset, steps = mchn_fixed_point_offset(patterns, 0, rtol=-1.0, steps=3)
+    want = np.zeros(3)
+    for _ in range(3):
+        want = mchn_update_offset(patterns[0] + want, patterns, 0)
+    assert steps == 3 and np.array_equal(offset, want)
+    # an exact fixed point stops at once (moved == 0 meets a tolerance of 0)
+    assert iterate_retrieval([[0.0, 0.0]], [[1.0, 0.0], [-1.0, 0.0]], tol=0.0)[1] == 1
+    far = 1e3 * np.eye(3)  # the other patterns' weights underflow to 0: offset exactly 0
+    offset, steps = mchn_fixed_point_offset(far, 1)
+    assert steps == 1 and not offset.any()
+
+
+def test_the_update_offset_at_huge_scores_and_the_global_energy_axis():
+    """Scores of 400 overflow exp unless shifted by their maximum; global_energy over either
+    axis, and its own argument check."""
+    from assocmem.theory.energy import mchn_update_offset
+
+    patterns = 10 * np.array([[2.0, 0.0], [0.0, 2.0], [-1.0, 1.0]])
+    x = patterns[0]  # scores (400, 0, -200)
+    want = np.exp(-400.0) * (patterns[1] - patterns[0]) + np.exp(-600.0) * (patterns[2]
+                                                                            - patterns[0])
+    np.testing.assert_allclose(mchn_update_offset(x, patterns, 0), want, rtol=1e-12, atol=0)
+    e = np.array([[1.0, 2.0, 4.0], [0.5, 3.0, 3.0]])
+    np.testing.assert_allclose(global_energy(e), -scipy.special.logsumexp(-e, axis=1),
+                               rtol=1e-15)
+    np.testing.assert_allclose(global_energy(e, axis=0), -scipy.special.logsumexp(-e, axis=0),
+                               rtol=1e-15)
+    with pytest.raises(ValueError, match="argument 'layer_energies' contains NaN"):
+        global_energy([1.0, np.nan])
