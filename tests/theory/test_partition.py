@@ -394,3 +394,69 @@ def test_regular_simplex_by_hand():
                        ((2, 3, -1.0), "side")):
         with pytest.raises(ValueError, match=f"parameter '{name}'"):
             regular_simplex(*args)
+
+
+def test_paper_form_scalars_names_and_the_offset_mass_far_and_tiny():
+    """Eq. 12 (c) at n = 3 (n = 1 hides gammaln(n) = 0 and 0.5 n = 0.5 / n); each function's
+    own name when its input is NaN, and scalars where min_ndim is 0; the offset mass far away
+    (s = 30: the Poisson mean 900, its terms must reach past 900 + 12 sqrt(900)) and on a tiny
+    ball (r^2 underflows: its log is passed on), both against closed forms."""
+    from assocmem.theory.partition import (
+        log_kummer_series,
+        log_stirling_ball_volume,
+        stirling_ball_volume_relative_error,
+        stirling_relative_error,
+    )
+
+    with mpmath.workdps(40):
+        n, r = mpmath.mpf(3), mpmath.mpf(2)
+        want = float(mpmath.log(2 * mpmath.pi ** (n / 2) * mpmath.gammainc(n, 0, r)
+                                / mpmath.gamma(n / 2)))
+    assert float(log_paper_ball_mass(3, 2.0)) == pytest.approx(want, rel=1e-14)
+    for func, name in ((critical_radius, "n"), (log_stirling_ball_volume, "n"),
+                       (stirling_ball_volume_relative_error, "n"),
+                       (log_patterns_for_unit_partition, "n")):
+        with pytest.raises(ValueError, match=f"argument '{name}' contains NaN"):
+            func(np.nan)
+    assert np.ndim(log_stirling_ball_volume(7.0)) == 0
+    assert np.ndim(log_patterns_for_unit_partition(7.0)) == 0
+    with pytest.raises(ValueError, match="argument 'distance' contains NaN"):
+        log_offset_ball_mass(2.0, 1.0, np.nan)
+    with pytest.raises(ValueError, match="argument 'd' contains NaN"):
+        log_replacement_ratio(2.0, 1.0, np.nan)
+    # digits reach the computation: 15 digits round differently from 40 in the last bits
+    assert stirling_ball_volume_relative_error(3.0, digits=15) == stirling_relative_error(1.5, 15)
+    assert stirling_relative_error(1.5, 15) != stirling_relative_error(1.5, 40)
+    with mpmath.workdps(40):
+        far = float(mpmath.log(mpmath.sqrt(mpmath.pi) / 2 * (mpmath.erfc(29) - mpmath.erfc(31))))
+    assert float(log_offset_ball_mass(1, 1.0, 30.0)) == pytest.approx(far, rel=1e-13)
+    # a wide ball around a far centre (r = 40, s = 30): the Poisson terms near k = 900 carry
+    # the mass (P(1/2 + k, 1600) ~ 1 there): erf(70) - erf(-10) = 2 - erfc(10), mass sqrt(pi)
+    assert float(log_offset_ball_mass(1, 40.0, 30.0)) == pytest.approx(
+        np.log(np.sqrt(np.pi) / 2 * (2 - special.erfc(10.0))), rel=1e-13)
+    # n = 2, r = 1e-200: mass = pi r^2 exp(-s^2) (1 + O(r^2))
+    tiny = float(log_offset_ball_mass(2, 1e-200, 0.5))
+    assert tiny == pytest.approx(np.log(np.pi) + 2 * np.log(1e-200) - 0.25, rel=1e-14)
+    assert type(log_offset_ball_mass(1, 1.0, 0.5)) is np.float64  # a scalar, not a 0-d array
+    # the Kummer series: a in (0, 1]; x = 0 with a = 0 is no series; max_terms is a bound
+    assert log_kummer_series(0.5, 1.0)[2] and not log_kummer_series(0.0, 0.0)[2]
+    terms, term, total = 1, 1e4 / (1e4 + 1), 1e4 / (1e4 + 1)
+    while not (term <= 2.0**-60 * total and 1e4 <= 0.5 * (1e4 + terms + 1)):
+        terms += 1
+        term = term * 1e4 / (1e4 + terms)
+        total += term
+    assert log_kummer_series(1e4, 1e4, max_terms=terms)[2]
+    assert not log_kummer_series(1e4, 1e4, max_terms=terms - 1)[2]
+
+
+def test_separation_tolerance_one_pattern_per_layer_and_a_line_simplex():
+    """The overlap check allows 1e-12 max(r, 1) of rounding below 2 r; a layer may hold one
+    pattern; two points in one dimension are a simplex."""
+    for r, ok, bad in ((5.0, 10.0 - 4e-12, 10.0 - 6e-12), (0.8, 1.6 - 0.5e-12, 1.6 - 1.5e-12)):
+        log_replacement_ratio(2.0, r, 3.0, ok)
+        with pytest.raises(ValueError, match="overlap"):
+            log_replacement_ratio(2.0, r, 3.0, bad)
+    low, up = log_layer_partition_bounds(3.0, 0.5, 1.0, 4.0)
+    assert float(low) == pytest.approx(float(log_gaussian_ball_mass(3.0, 0.5)), rel=1e-15)
+    assert float(up) > float(low)
+    np.testing.assert_allclose(np.abs(regular_simplex(2, 1, 1.5)), 0.75, rtol=1e-15)
