@@ -470,3 +470,51 @@ def test_the_polynomial_power_defaults_to_3():
                                            np.random.default_rng(1), 3) == 2 / 6
     assert capacity.retrieval_rate("krotov-hopfield", 7, 5, 0.3, 6,
                                    np.random.default_rng(1), 4) == 1 / 6
+
+
+def test_stack_retrieval_where_beta_and_depth_matter_and_its_checks():
+    """Patterns 2 apart (shifted off the origin, so |p_i + p_j| is no distance of theirs) and
+    40 queries 0.3 away: the shared stack has not settled after two layers, and beta changes
+    every design's share. The shares by hand at the defaults (beta 1, within 0.05), and the
+    hand-computed shares at beta 2, after one layer less, or with |p_i + p_j| for the minimum
+    distance differ from them."""
+    from assocmem.theory.energy import retrieval_update
+    from assocmem.theory.layered import mm_step, stack_retrieval
+
+    rng = np.random.default_rng(3)
+    patterns = np.array([[0.0, 0.0], [2.0, 0.0], [1.0, 1.8], [3.0, 1.8]]) + 3.0
+    target = rng.integers(4, size=40)
+    queries = patterns[target] + rng.normal(size=(40, 2)) * 0.3
+    sums = min(np.linalg.norm(patterns[i] + patterns[j]) for i in range(4) for j in range(i))
+
+    def shares(beta, depth, min_dist=2.0):  # pattern 0 to 1, and 2 to 3
+        parts = partition_patterns(patterns, 2, np.random.default_rng(8))
+
+        def share(x):
+            return float(np.mean(np.linalg.norm(x - patterns[target], axis=1) < 0.05 * min_dist))
+
+        x = queries
+        for _ in range(depth):
+            x = retrieval_update(x, patterns, beta)
+        y = queries
+        for part in parts:
+            y = retrieval_update(y, part, beta)
+        return share(x), share(y)
+
+    got = stack_retrieval(patterns, queries, target, 2, np.random.default_rng(8), 3,
+                          deltas=())
+    want = shares(1.0, 3)
+    assert (got["shared attention"], got["disjoint attention"]) == want
+    assert 0 < min(want) and max(want) < 1
+    got = stack_retrieval(patterns, queries, target, 2, np.random.default_rng(8), 3,
+                          deltas=(), beta=2.0)
+    assert (got["shared attention"], got["disjoint attention"]) == shares(2.0, 3)
+    assert shares(2.0, 3)[0] != want[0] and shares(2.0, 3)[1] != want[1]
+    assert shares(1.0, 2)[0] != want[0] and shares(1.0, 3, sums) != want
+    with pytest.raises(ValueError, match="argument 'patterns' contains NaN"):
+        stack_retrieval(np.array([[np.nan, 0.0], [1.0, 1.0]]), queries[:1], [0], 1,
+                        np.random.default_rng(0), 1)
+    with pytest.raises(ValueError, match="argument 'patterns'"):
+        stack_retrieval(np.array([1.0, 2.0]), queries[:1], [0], 1, np.random.default_rng(0), 1)
+    with pytest.raises(ValueError, match="argument 'x' contains NaN"):
+        mm_step([np.nan, 0.0], [patterns], 1.0)
