@@ -154,3 +154,108 @@ def test_each_parameter_is_checked_at_its_bounds():
         with pytest.raises(ValueError, match=f"parameter '{name}'"):
             route_ratio(**args)
         route_ratio(**{**args, name: 1.0})
+
+
+def test_the_defaults_of_the_routes_by_hand():
+    """route and family_route at their defaults (T_max = d_emb = 1024, ratio 1, l = 24,
+    A = 12, t0 = 1, the paper's bound), every field against its formula (rel 1e-13: log and
+    sqrt, a few ulps)."""
+    from assocmem.theory.balance import family_route
+    from assocmem.theory.partition import log_patterns_for_unit_partition
+
+    n = np.array([64.0, 400.0, 3000.0])
+    log_d = log_patterns_for_unit_partition(n, exact=False)
+    for hold, t in (("T_max", np.full(3, 1024.0)), ("d_emb/T_max", np.sqrt(n)),
+                    ("d_emb", n / 1024.0)):
+        r = route(n, hold)
+        want = {"n": n, "log d": log_d, "T_max": t, "d_emb": n / t,
+                "N": 12.0 * 24.0 * (n / t) ** 2, "log D": np.log(t) + log_d}
+        for key, value in want.items():
+            np.testing.assert_allclose(r[key], value, rtol=1e-13, err_msg=f"{hold} {key}")
+    f = family_route(n, 0.5)
+    log_t = 0.5 * log_d
+    want = {"n": n, "log d": log_d, "log T_max": log_t, "log d_emb": np.log(n) - log_t,
+            "log N": np.log(12.0 * 24.0) + 2 * (np.log(n) - log_t), "log D": log_t + log_d}
+    for key, value in want.items():
+        np.testing.assert_allclose(f[key], value, rtol=1e-13, err_msg=key)
+
+
+def test_prop5_slopes_fit_the_last_15_points_of_both_routes():
+    """Chapter 07's summary: log d of both routes, and least-squares slopes over the 15
+    largest n, here against a least-squares fit solved by hand (the normal equations in
+    exact rational arithmetic). 20 points, so a fit over any other tail differs: neither
+    route is an exact power (or log) law at small n."""
+    from fractions import Fraction
+
+    from assocmem.theory.balance import prop5_slopes
+    from assocmem.theory.partition import log_patterns_for_unit_partition
+
+    def slope(x, y):
+        x, y = [Fraction(float(v)) for v in x], [Fraction(float(v)) for v in y]
+        mx, my = sum(x) / len(x), sum(y) / len(y)
+        return float(sum((a - mx) * (b - my) for a, b in zip(x, y, strict=True))
+                     / sum((a - mx) ** 2 for a in x))
+
+    ns = np.geomspace(10.0, 1e4, 20)
+    got = prop5_slopes(ns)
+    paper = log_patterns_for_unit_partition(ns, exact=False)
+    exact = log_patterns_for_unit_partition(ns, exact=True)
+    assert set(got) == {"log d paper", "log d exact", "slope paper", "slope exact"}
+    np.testing.assert_array_equal(got["log d paper"], paper)
+    np.testing.assert_array_equal(got["log d exact"], exact)
+    # polyfit's least squares (an SVD) against the exact normal equations: well-conditioned
+    # 15-point fits, so both agree to ~1e-13 relative
+    assert got["slope paper"] == pytest.approx(slope(paper[-15:], np.log(ns[-15:])), rel=1e-11)
+    assert got["slope exact"] == pytest.approx(slope(exact[-15:], ns[-15:]), rel=1e-11)
+    for tail in (14, 16):  # the tail's length matters at this resolution
+        assert abs(slope(paper[-tail:], np.log(ns[-tail:])) / got["slope paper"] - 1) > 1e-6
+        assert abs(slope(exact[-tail:], ns[-tail:]) / got["slope exact"] - 1) > 1e-6
+    with pytest.raises(ValueError, match="argument 'ns'"):
+        prop5_slopes(np.array([np.nan]))
+
+
+def test_family_table_and_report_line_by_line():
+    from assocmem.theory.balance import family_local_exponents, family_report, family_table
+
+    ns = np.geomspace(100.0, 1e6, 30)
+    table = family_table(ns, (0.25, 1.5))
+    assert list(table) == [0.25, 1.5]
+    for a in (0.25, 1.5):
+        assert table[a] == (family_local_exponents(ns, a, False)["k"],
+                            family_local_exponents(ns, a, True)["k"])
+    # k = 2 (2 - alpha) / (1 + alpha): 2 at alpha = 0.5, 4 at 0
+    report = family_report({0.5: (1.98765, 0.1234), 0.0: (3.9996, -0.5)})
+    assert report == ("T_max ~ d^0.5: k = 2.00 by the formula, 1.988 along the paper's route, "
+                      "0.123 with the exact mass\n"
+                      "T_max ~ d^0.0: k = 4.00 by the formula, 4.000 along the paper's route, "
+                      "-0.500 with the exact mass")
+
+
+def test_route_constants_line_by_line():
+    """At App. F.1's Model 1 (N = 39.95M, d_emb = 954), by hand: n = 1024 * 954, the route's
+    d = exp(-log V_n(r_c)) (its formula by gammaln), D = 1024 d, N / D^2 over Table 3's
+    8.71e-10; and at T_max = 512."""
+    from scipy import special
+
+    from assocmem.theory.balance import route_constants
+
+    table3 = {"M": {"d_star": 214_180_000, "ratio_e10": 8.71}}
+    for t_max in (1024.0, 512.0):
+        n = t_max * 954
+        r_c2 = n / (2 * np.pi * np.e)  # r_c^2
+        log_v = 0.5 * n * np.log(np.pi) + 0.5 * n * np.log(r_c2) - special.gammaln(n / 2 + 1)
+        big_d = t_max * np.exp(-log_v)
+        ratio = 39.95e6 / big_d**2
+        kw = {} if t_max == 1024.0 else {"t_max": t_max}
+        constants, text = route_constants({"M": {"N": 39.95e6, "model_dim": 954}}, table3, **kw)
+        assert list(constants) == ["M"]
+        # log V_n: two terms of size ~5e6 cancel to ~7, so ~1e-9 absolute error in log d
+        assert constants["M"] == pytest.approx(ratio / 8.71e-10, rel=1e-8)
+        want = (f"M: the route pairs it with D = {big_d:,.0f} tokens (D* = 214,180,000); "
+                f"N/D^2 = {ratio:.3g}, {ratio / 8.71e-10:,.0f} times Table 3's")
+        assert text == want
+    two, text = route_constants({"A": {"N": 4e7, "model_dim": 954},
+                                 "B": {"N": 8e7, "model_dim": 954}},
+                                {"A": table3["M"], "B": {"d_star": 1, "ratio_e10": 1.0}})
+    assert two["B"] / two["A"] == pytest.approx(2 * 8.71, rel=1e-14)
+    assert text.count("\n") == 1 and text.startswith("A: ") and "\nB: " in text

@@ -451,3 +451,176 @@ def test_local_minima_1d_checks_its_grid():
                        ("values", (points, np.array([np.nan, 1, 2])))):
         with pytest.raises(ValueError, match=f"argument '{name}' contains NaN"):
             local_minima_1d(*args)
+
+
+def test_mchn_separation_exactly_and_its_argument_checks():
+    """Delta_i = x_i.x_i - max_{j != i} x_i.x_j in exact integer arithmetic (small integer
+    patterns: every float64 product and sum is exact)."""
+    from assocmem.theory.energy import mchn_separation
+
+    rng = np.random.default_rng(12)
+    patterns = rng.integers(-9, 10, size=(6, 5))
+    rows = patterns.tolist()
+    want = [sum(a * a for a in r) - max(sum(a * b for a, b in zip(r, s, strict=True))
+                                        for j, s in enumerate(rows) if j != i)
+            for i, r in enumerate(rows)]
+    got = mchn_separation(patterns)
+    assert got.dtype == np.float64 and got.tolist() == want
+    cross = sum(a * b for a, b in zip(rows[0], rows[1], strict=True))
+    assert mchn_separation(patterns[:2]).tolist() == [sum(a * a for a in rows[0]) - cross,
+                                                      sum(a * a for a in rows[1]) - cross]
+    for bad, message in ((np.zeros(3), "argument 'patterns' must have at least 2"),
+                         (np.zeros((1, 3)), "d >= 2"), (np.zeros((2, 2, 2)), "shape \\(d, n\\)"),
+                         (np.array([[np.nan, 0.0], [0.0, 0.0]]), "'patterns' contains NaN")):
+        with pytest.raises(ValueError, match=message):
+            mchn_separation(bad)
+
+
+def test_mchn_update_offset_checks_its_query_index_and_beta():
+    from assocmem.theory.energy import mchn_update_offset
+
+    patterns = np.array([[2.0, 0.0], [0.0, 2.0], [-1.0, 1.0]])
+    x = np.array([0.3, -0.2])
+    for i in (0, 2):  # the first and the last index
+        p = scipy.special.softmax(patterns @ x)
+        np.testing.assert_allclose(mchn_update_offset(x, patterns, i),
+                                   p @ (patterns - patterns[i]), rtol=1e-14, atol=1e-16)
+    assert np.array_equal(mchn_update_offset(x, patterns, 1),
+                          mchn_update_offset(x, patterns, 1, beta=1.0))
+    for i in (-1, 3):
+        with pytest.raises(ValueError, match="argument 'i' must be a pattern index"):
+            mchn_update_offset(x, patterns, i)
+    with pytest.raises(ValueError, match="argument 'x' must have shape \\(n,\\)"):
+        mchn_update_offset(x[None], patterns, 0)
+    for beta in (0.0, -1.0):
+        with pytest.raises(ValueError, match="parameter 'beta'"):
+            mchn_update_offset(x, patterns, 0, beta=beta)
+    with pytest.raises(ValueError, match="argument 'x'"):
+        mchn_update_offset([np.nan, 0.0], patterns, 0)
+
+
+def test_the_fixed_point_is_converged_to_its_relative_tolerance():
+    """Weakly separated patterns (a metastable fixed point far from x_i): the offset returned
+    must solve offset = f(x_i + offset) - x_i to ~1e-13 of itself, and the step count is the
+    loop's, written out with the default rtol 1e-14."""
+    from assocmem.theory.energy import mchn_fixed_point_offset, mchn_update_offset
+
+    patterns = np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0], [-0.5, 0.2]])
+    for beta in (1.0, 3.0):
+        offset, steps = mchn_fixed_point_offset(patterns, 0, beta)
+        again = mchn_update_offset(patterns[0] + offset, patterns, 0, beta)
+        assert np.abs(again - offset).max() <= 1e-13 * np.abs(offset).max()
+        assert np.linalg.norm(offset) > 0.1  # pulled well away from the pattern
+        want, count = np.zeros(2), 0
+        while count < 1000:
+            new = mchn_update_offset(patterns[0] + want, patterns, 0, beta)
+            count += 1
+            done = np.abs(new - want).max() <= 1e-14 * np.abs(new).max()
+            want = new
+            if done:
+                break
+        assert steps == count > 5 and np.array_equal(offset, want)
+    loose, few = mchn_fixed_point_offset(patterns, 0, 1.0, rtol=1e-3)
+    assert few < steps
+
+
+def test_theorem_4_at_another_beta_and_its_beta_check():
+    from assocmem.theory.energy import mchn_one_step_error
+
+    rng = np.random.default_rng(5)
+    unit = rng.normal(size=(6, 8))
+    patterns = 3.0 * unit / np.linalg.norm(unit, axis=1, keepdims=True)
+    query = patterns[2] + 0.05 * rng.normal(size=8)
+    for beta in (0.5, 2.0):
+        got = mchn_one_step_error(query, patterns, 2, beta=beta)
+        want = _theorem_4_in_mpmath(query, patterns, 2, beta=beta)
+        assert set(got) == set(want)
+        ulps = 32 * EPS * (1 + beta * 9)  # as in the test above: beta max |score| <= 9 beta
+        assert got["delta"] == pytest.approx(want["delta"], rel=0, abs=8 * EPS * 9)
+        for key in ("fixed_offset", "retrieval_error"):
+            assert got[key] == pytest.approx(want[key], rel=ulps), (beta, key)
+        assert abs(got["distance"] - want["distance"]) <= ulps * (
+            got["retrieval_error"] + got["fixed_offset"])
+        assert got["bound"] == pytest.approx(want["bound"], rel=3 * ulps), beta
+    assert mchn_one_step_error(query, patterns, 2) == mchn_one_step_error(query, patterns, 2,
+                                                                          beta=1.0)
+    for beta in (0.0, -2.0):
+        with pytest.raises(ValueError, match="parameter 'beta'"):
+            mchn_one_step_error(query, patterns, 2, beta=beta)
+    with pytest.raises(ValueError, match="argument 'x' has dimension"):
+        mchn_one_step_error(query[:3], patterns, 2)
+
+
+def test_dtypes_batches_chunks_defaults_and_checks_of_the_energy_functions():
+    """float32 stays float32 only when both inputs are (the distances; E is summed in float64);
+    a (2, 4, n) batch of queries is the eight queries one by one; squared distances over
+    several chunks are the direct ones in order; the defaults (beta = 1, 200 and 1000 steps),
+    tolerances met exactly (moved == 0) or never, and retrieval_update's beta check."""
+    from assocmem.theory.energy import (
+        mchn_fixed_point_offset,
+        mchn_update_offset,
+        neg_logsumexp_energy,
+    )
+
+    rng = np.random.default_rng(21)
+    patterns = rng.normal(size=(7, 3))
+    x = rng.normal(size=(2, 4, 3))  # (2, 4, n = 3): no axis of the batch has length n
+    f32, p32 = x.astype(np.float32), patterns.astype(np.float32)
+    for func in (squared_distances, nearest_pattern_distance):  # (E sums in float64)
+        assert func(f32, p32).dtype == np.float32, func.__name__
+        assert func(f32, patterns).dtype == np.float64, func.__name__
+        assert func(x, p32).dtype == np.float64, func.__name__
+    direct = ((x[..., None, :] - patterns) ** 2).sum(-1)  # (2, 4, 7)
+    for chunk in (2, 3, 7):
+        np.testing.assert_allclose(squared_distances(x, patterns, chunk), direct,
+                                   rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(distance_energy(x, patterns, 3),
+                               -scipy.special.logsumexp(-direct, axis=-1), rtol=1e-12)
+    for beta in (1.0, 0.4):
+        got = retrieval_update(x, patterns, beta)
+        w = scipy.special.softmax(-beta * direct, axis=-1)
+        np.testing.assert_allclose(got, w @ patterns, rtol=1e-12, atol=1e-15)
+    for beta in (0.0, -1.0):
+        with pytest.raises(ValueError, match="parameter 'beta'"):
+            retrieval_update(x, patterns, beta)
+    # defaults: beta = 1 (not 2)
+    q = x[0]
+    for func in (mchn_energy, neg_logsumexp_energy, mchn_hessian_min_eigenvalue):
+        assert np.array_equal(func(q, patterns), func(q, patterns, 1.0)), func.__name__
+        assert not np.allclose(func(q, patterns), func(q, patterns, 2.0)), func.__name__
+    got, steps = iterate_retrieval(q, patterns)
+    want, _ = iterate_retrieval(q, patterns, 1.0)
+    assert np.array_equal(got, want) and not np.allclose(iterate_retrieval(q, patterns, 2.0)[0],
+                                                         got)
+    # a tolerance never met: every step is taken, 200 and 1000 by default
+    assert iterate_retrieval(q, patterns, tol=-1.0)[1] == 200
+    assert mchn_fixed_point_offset(patterns, 0, rtol=-1.0)[1] == 1000
+    offset, steps = mchn_fixed_point_offset(patterns, 0, rtol=-1.0, steps=3)
+    want = np.zeros(3)
+    for _ in range(3):
+        want = mchn_update_offset(patterns[0] + want, patterns, 0)
+    assert steps == 3 and np.array_equal(offset, want)
+    # an exact fixed point stops at once (moved == 0 meets a tolerance of 0)
+    assert iterate_retrieval([[0.0, 0.0]], [[1.0, 0.0], [-1.0, 0.0]], tol=0.0)[1] == 1
+    far = 1e3 * np.eye(3)  # the other patterns' weights underflow to 0: offset exactly 0
+    offset, steps = mchn_fixed_point_offset(far, 1)
+    assert steps == 1 and not offset.any()
+
+
+def test_the_update_offset_at_huge_scores_and_the_global_energy_axis():
+    """Scores of 400 overflow exp unless shifted by their maximum; global_energy over either
+    axis, and its own argument check."""
+    from assocmem.theory.energy import mchn_update_offset
+
+    patterns = 10 * np.array([[2.0, 0.0], [0.0, 2.0], [-1.0, 1.0]])
+    x = patterns[0]  # scores (400, 0, -200)
+    want = np.exp(-400.0) * (patterns[1] - patterns[0]) + np.exp(-600.0) * (patterns[2]
+                                                                            - patterns[0])
+    np.testing.assert_allclose(mchn_update_offset(x, patterns, 0), want, rtol=1e-12, atol=0)
+    e = np.array([[1.0, 2.0, 4.0], [0.5, 3.0, 3.0]])
+    np.testing.assert_allclose(global_energy(e), -scipy.special.logsumexp(-e, axis=1),
+                               rtol=1e-15)
+    np.testing.assert_allclose(global_energy(e, axis=0), -scipy.special.logsumexp(-e, axis=0),
+                               rtol=1e-15)
+    with pytest.raises(ValueError, match="argument 'layer_energies' contains NaN"):
+        global_energy([1.0, np.nan])

@@ -213,3 +213,57 @@ def test_the_exact_evaluations_check_their_input_by_name():
         with pytest.raises(ValueError, match="parameter 'beta' must be a finite number"):
             exact_logsumexp_gradient([1.0, 2.0], beta)
     assert [float(g) for g in exact_logsumexp_gradient([0.0, 0.0], 3.0, digits=20)] == [0.5, 0.5]
+
+
+def test_stress_dimensions_by_hand_and_their_bound():
+    assert dimensions(1) == [1]
+    assert dimensions(7) == [1, 2, 3, 5, 7]
+    assert dimensions(10) == [1, 2, 3, 5, 10]
+    assert dimensions(25) == [1, 2, 3, 5, 10, 20, 25]
+    assert dimensions(3000) == [1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 500, 1000, 2000,
+                                3000]
+    for bad in (0, 2.0):
+        with pytest.raises(ValueError, match="parameter 'max_dim'"):
+            dimensions(bad)
+
+
+def test_stress_random_batches_draw_in_their_documented_order():
+    """Each dimension's rows are offset + scale z, drawn in this order from the generator:
+    log10 scale ~ U(-decades, decades), the offset's normal factor and its own log10 scale,
+    then z: a second generator with the same seed, drawing by hand, gives the same bits."""
+    for count, max_dim, decades in ((130, 1000, 8), (3, 10, 0), (50, 25, 300)):
+        got = random_batches(np.random.default_rng(7), count, max_dim, decades)
+        dims = dimensions(max_dim)
+        per = max(1, count // len(dims))
+        assert list(got) == dims
+        rng = np.random.default_rng(7)
+        for dim in dims:
+            scale = 10.0 ** rng.uniform(-decades, decades, size=(per, 1))
+            factor = rng.normal(size=(per, 1))
+            offset = factor * 10.0 ** rng.uniform(-decades, decades, size=(per, 1))
+            np.testing.assert_array_equal(got[dim], offset + scale * rng.normal(size=(per, dim)))
+    assert all(len(b) == 1 for b in random_batches(np.random.default_rng(0), 1, 10, 2).values())
+    for kwargs, name in (({"count": 0}, "count"), ({"count": 2.0}, "count"),
+                         ({"decades": -1}, "decades"), ({"decades": 301}, "decades"),
+                         ({"max_dim": 0}, "max_dim")):
+        args = {"count": 5, "max_dim": 10, "decades": 2, **kwargs}
+        with pytest.raises(ValueError, match=f"parameter '{name}'"):
+            random_batches(np.random.default_rng(0), **args)
+
+
+def test_stress_adversarial_vectors_one_by_one():
+    got = adversarial_vectors()
+    want = {
+        "n = 1": [0.7], "n = 1, huge": [1e300], "tie of 2": [3.0, 3.0],
+        "tie of 1000 at -1e6": [-1e6] * 1000, "tie of 1e6 zeros": [0.0] * 10**6,
+        "one dominant entry (gap 1e3)": [0.0, -1e3, -1e3],
+        "one dominant entry (gap 1e8)": [1e8, 0.0],
+        "near-tie (1 ulp)": [1.0, 1.0 + 2.0**-52],
+        "huge mixed signs": [1e300, -1e300, 5e299],
+        "tiny values": [1e-300, -1e-300, 0.0, 2e-300],
+        "one finite, rest -inf": [2.0, -np.inf, -np.inf],
+    }
+    assert list(got) == list(want)
+    for name, value in want.items():
+        assert got[name].dtype == np.float64, name
+        np.testing.assert_array_equal(got[name], value, err_msg=name)
