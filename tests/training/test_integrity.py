@@ -175,6 +175,14 @@ CACHED = {
         _edit_npz(p), _edit_json(p.parent / "finished.json",
                                  val_rows_sha256=_digest(p)), _reseal(p.parent)),
         "val_rows.npz holds losses of mean"),
+    "val_rows unreadable, record and seal recomputed": ("val_rows.npz", lambda p: (
+        p.write_bytes(b"not an npz"), _edit_json(p.parent / "finished.json",
+                                                 val_rows_sha256=_digest(p)), _reseal(p.parent)),
+        "val_rows.npz cannot be read"),
+    "a metrics line not an object, record and seal recomputed": ("metrics.jsonl", lambda p: (
+        p.write_text(p.read_text().replace(p.read_text().splitlines()[0], "[1]", 1)),
+        _edit_json(p.parent / "finished.json", metrics_sha256=_digest(p)), _reseal(p.parent)),
+        "metrics.jsonl logs steps other than"),
 }
 
 
